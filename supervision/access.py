@@ -1,0 +1,165 @@
+"""What may this user see and do — the one place that answers it.
+
+Pages, API endpoints, exports and file downloads all call these functions; nothing re-derives
+scope by hand. Every function returns a lazy queryset (no query until evaluated), so callers can
+filter, annotate and paginate with a constant number of SQL queries.
+
+Scope rules (DOMAIN.md "Who is who"):
+- office roles (admin, director, higher-office viewer) are guardian object permissions on an
+  Office and reach that office and every office below it;
+- a supervisor reaches the schools of the zones they are assigned to (derived through
+  ZoneAssignment, so moving a school to another zone moves its access at once);
+- a school user reaches only the school they hold ``act_for_school`` on.
+
+A missing object and a forbidden one both answer 404: use ``get_object_or_404(<selector>, pk=...)``.
+"""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from schools.models import School
+
+from .choices import Role
+from .models import Office, Supervisor, Zone
+
+OVERSEE = "oversee_office"
+DIRECT = "direct_office"
+MANAGE = "manage_office"
+ACT_FOR_SCHOOL = "act_for_school"
+
+# Guardian permissions each office role carries (granted on one Office object).
+ROLE_OFFICE_PERMS: dict[str, tuple[str, ...]] = {
+    Role.OFFICE_ADMIN: (OVERSEE, MANAGE),
+    Role.DIRECTOR: (OVERSEE, DIRECT),
+    Role.VIEWER: (OVERSEE,),
+}
+
+
+def user_roles(user) -> set[str]:
+    """The roles a user holds (Django groups named after ``Role`` values), cached per request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_supervision_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) & set(Role.values)
+        user._supervision_roles = cached
+    return cached
+
+
+def _offices_with_perm(user, codename: str) -> QuerySet[Office]:
+    return Office.objects.filter(
+        officeuserobjectpermission__user=user,
+        officeuserobjectpermission__permission__codename=codename,
+    )
+
+
+def _subtree(granted: QuerySet[Office]) -> QuerySet[Office]:
+    # Offices nest at most province > city > county, so three levels reach every descendant.
+    ids = granted.values("pk")
+    return Office.objects.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+
+
+def offices_overseen_by(user) -> QuerySet[Office]:
+    """Offices a user holds an office role on (admin, director, viewer), with every office below."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return _subtree(_offices_with_perm(user, OVERSEE))
+
+
+def offices_visible_to(user) -> QuerySet[Office]:
+    """Offices whose details the user may read: those overseen, plus their own office."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    own = Q(pk__in=offices_overseen_by(user).values("pk"))
+    # Supervisors and school users see their own office's public details (name, contact).
+    own |= Q(supervisors__user=user) | Q(schools__schooluserobjectpermission__user=user)
+    return Office.objects.filter(own).distinct()
+
+
+def offices_managed_by(user) -> QuerySet[Office]:
+    """Offices whose roster (schools, zones, supervisors, users) the user may edit."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return _offices_with_perm(user, MANAGE)
+
+
+def offices_directed_by(user) -> QuerySet[Office]:
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return _offices_with_perm(user, DIRECT)
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    if not user.is_authenticated:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
+    scope = (
+        Q(office__in=overseen)
+        | Q(zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True)
+        | Q(schooluserobjectpermission__user=user, schooluserobjectpermission__permission__codename=ACT_FOR_SCHOOL)
+    )
+    return School.objects.filter(pk__in=School.objects.filter(scope).values("pk"))
+
+
+def schools_of_supervisor(user) -> QuerySet[School]:
+    """Exactly the schools of the zones this user supervises (the supervisor's workspace)."""
+    return School.objects.filter(
+        zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True
+    ).distinct()
+
+
+def schools_acted_for_by(user) -> QuerySet[School]:
+    """The school(s) a school user answers for."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    return School.objects.filter(
+        schooluserobjectpermission__user=user, schooluserobjectpermission__permission__codename=ACT_FOR_SCHOOL
+    )
+
+
+def schools_managed_by(user) -> QuerySet[School]:
+    return School.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def zones_visible_to(user) -> QuerySet[Zone]:
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
+    scope = Q(office__in=overseen) | Q(assignments__supervisor__user=user)
+    return Zone.objects.filter(pk__in=Zone.objects.filter(scope).values("pk"))
+
+
+def zones_managed_by(user) -> QuerySet[Zone]:
+    return Zone.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def supervisors_visible_to(user) -> QuerySet[Supervisor]:
+    if not user.is_authenticated:
+        return Supervisor.objects.none()
+    if user.is_superuser:
+        return Supervisor.objects.all()
+    overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
+    # A supervisor sees themself and the colleagues sharing one of their zones.
+    my_zones = Zone.objects.filter(assignments__supervisor__user=user).values("pk")
+    scope = Q(office__in=overseen) | Q(user=user) | Q(assignments__zone__in=my_zones)
+    return Supervisor.objects.filter(pk__in=Supervisor.objects.filter(scope).values("pk"))
+
+
+def supervisors_managed_by(user) -> QuerySet[Supervisor]:
+    return Supervisor.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def can_manage_office(user, office: Office) -> bool:
+    return offices_managed_by(user).filter(pk=office.pk).exists()

@@ -1,0 +1,10 @@
+"""The Celery app (cookiecutter-django layout): settings under the CELERY_ namespace."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supervision.settings")
+
+app = Celery("supervision")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

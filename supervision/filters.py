@@ -1,0 +1,33 @@
+"""Filter sets shared by the organisation pages and the API."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SupervisorKind, ZoneCategory
+from .models import Supervisor, Zone
+
+
+class SupervisorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=SupervisorKind.choices)
+    is_active = django_filters.BooleanFilter(label=_("在岗"))
+    unassigned = django_filters.BooleanFilter(label=_("未分配责任区"), field_name="assignments", lookup_expr="isnull")
+
+    class Meta:
+        model = Supervisor
+        fields = ["q", "kind", "is_active", "office"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(phone__startswith=value) | Q(employer__icontains=value))
+
+
+class ZoneFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains")
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=ZoneCategory.choices)
+
+    class Meta:
+        model = Zone
+        fields = ["q", "category", "office"]

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from .choices import OfficeLevel, SupervisorKind, ZoneCategory
+
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", _("请输入有效的手机号(11位)或固定电话(如 0435-1234567)。")
+)
+division_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字。"))
+
+
+class Office(models.Model):
+    """A supervision office (教育督导室). County offices are the tenants; city and
+    province offices above them are the higher authorities (上级) that see roll-ups."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=16, choices=OfficeLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级督导室"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=6, unique=True, validators=[division_code_validator]
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("电子邮箱"), blank=True)
+
+    class Meta:
+        verbose_name = _("督导室")
+        verbose_name_plural = _("督导室")
+        ordering = ["division_code"]
+        permissions = [
+            ("oversee_office", _("查看本督导室及下级督导室")),
+            ("direct_office", _("主持督导室工作(主任)")),
+            ("manage_office", _("管理督导室名册")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficeUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian table: checks stay fast at scale (guardian #68, #151)."""
+
+    content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class Supervisor(models.Model):
+    """A supervisor (督学) appointed by an office; part-timers keep their employer and title."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), on_delete=models.CASCADE, related_name="supervisor"
+    )
+    office = models.ForeignKey(Office, verbose_name=_("督导室"), on_delete=models.PROTECT, related_name="supervisors")
+    name = models.CharField(_("姓名"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=16, choices=SupervisorKind.choices, default=SupervisorKind.FULL_TIME)
+    phone = models.CharField(_("手机号"), max_length=20, unique=True, validators=[phone_validator])
+    photo = models.ImageField(_("照片"), upload_to="supervisors/", blank=True)
+    employer = models.CharField(_("工作单位"), max_length=100, blank=True)
+    title = models.CharField(_("职务/职称"), max_length=100, blank=True)
+    duties = models.TextField(_("督导职责"), blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("督学")
+        verbose_name_plural = _("督学")
+        ordering = ["office", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    """A responsibility zone (督学责任区): schools plus one or more supervisors, one of them lead."""
+
+    office = models.ForeignKey(Office, verbose_name=_("督导室"), on_delete=models.PROTECT, related_name="zones")
+    name = models.CharField(_("名称"), max_length=100)
+    category = models.CharField(_("类别"), max_length=32, choices=ZoneCategory.choices)
+    description = models.TextField(_("说明"), blank=True)
+    supervisors = models.ManyToManyField(
+        Supervisor, verbose_name=_("责任督学"), through="ZoneAssignment", related_name="zones", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("督学责任区")
+        verbose_name_plural = _("督学责任区")
+        ordering = ["office", "name"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="zone_name_unique_in_office")]
+
+    def __str__(self):
+        return self.name
+
+
+class ZoneAssignment(models.Model):
+    """A supervisor assigned to a zone. A supervisor's access is derived from these rows,
+    so re-drawing a zone changes who sees which school at once."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="assignments")
+    supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="assignments")
+    is_lead = models.BooleanField(_("组长"), default=False)
+
+    class Meta:
+        verbose_name = _("责任区督学")
+        verbose_name_plural = _("责任区督学")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "supervisor"], name="zone_supervisor_once"),
+            models.UniqueConstraint(
+                fields=["zone"], condition=models.Q(is_lead=True), name="zone_has_one_lead"
+            ),
+        ]

@@ -1,0 +1,60 @@
+import pytest
+
+from supervision.choices import OfficeLevel, Role
+from supervision.services import zone_set_supervisors
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.5 s a user; tests make dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    """A province > city > two counties, with zones, schools, supervisors and a login per role.
+
+    County A: zone A1 (schools a1, a2; supervisor sup_a1 lead), zone A2 (school a3; sup_a2),
+    school a4 not in a zone. County B: zone B1 (school b1; sup_b1).
+    """
+    province = f.OfficeFactory(name="吉林省人民政府教育督导室", level=OfficeLevel.PROVINCE, division_code="220000")
+    city = f.OfficeFactory(name="通化市人民政府教育督导室", level=OfficeLevel.CITY, parent=province, division_code="220500")
+    county_a = f.OfficeFactory(name="柳河县人民政府教育督导室", parent=city, division_code="220524")
+    county_b = f.OfficeFactory(name="辉南县人民政府教育督导室", parent=city, division_code="220523")
+    zone_a1 = f.ZoneFactory(office=county_a, name="城区第一责任区")
+    zone_a2 = f.ZoneFactory(office=county_a, name="乡镇第一责任区")
+    zone_b1 = f.ZoneFactory(office=county_b, name="辉南城区责任区")
+    schools = {
+        "a1": f.SchoolFactory(office=county_a, zone=zone_a1, name="柳河县第一小学"),
+        "a2": f.SchoolFactory(office=county_a, zone=zone_a1, name="柳河县第二中学", kind="junior"),
+        "a3": f.SchoolFactory(office=county_a, zone=zone_a2, name="三源浦镇中心小学", location="town"),
+        "a4": f.SchoolFactory(office=county_a, zone=None, name="柳河县实验幼儿园", kind="kindergarten"),
+        "b1": f.SchoolFactory(office=county_b, zone=zone_b1, name="辉南县第一小学"),
+    }
+    sup_a1 = f.SupervisorFactory(office=county_a, name="王督学")
+    sup_a2 = f.SupervisorFactory(office=county_a, name="李督学", kind="part_time", employer="柳河县第三小学")
+    sup_b1 = f.SupervisorFactory(office=county_b, name="赵督学")
+    zone_set_supervisors(zone=zone_a1, supervisors=[sup_a1], lead=sup_a1)
+    zone_set_supervisors(zone=zone_a2, supervisors=[sup_a2], lead=sup_a2)
+    zone_set_supervisors(zone=zone_b1, supervisors=[sup_b1], lead=sup_b1)
+    return {
+        "province": province,
+        "city": city,
+        "county_a": county_a,
+        "county_b": county_b,
+        "zone_a1": zone_a1,
+        "zone_a2": zone_a2,
+        "zone_b1": zone_b1,
+        "schools": schools,
+        "sup_a1": sup_a1,
+        "sup_a2": sup_a2,
+        "sup_b1": sup_b1,
+        "admin_a": f.office_user(Role.OFFICE_ADMIN, county_a, username="admin_a"),
+        "director_a": f.office_user(Role.DIRECTOR, county_a, username="director_a"),
+        "city_viewer": f.office_user(Role.VIEWER, city, username="city_viewer"),
+        "province_viewer": f.office_user(Role.VIEWER, province, username="province_viewer"),
+        "school_user_a1": f.school_user(schools["a1"], username="school_a1"),
+        "admin_b": f.office_user(Role.OFFICE_ADMIN, county_b, username="admin_b"),
+    }
