@@ -3,13 +3,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from supervision.filters import StrictFilterSet
 from supervision.models import Zone
 
 from .choices import Location, Ownership, SchoolKind
 from .models import School
 
 
-class SchoolFilter(django_filters.FilterSet):
+class SchoolFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     zone = django_filters.ModelChoiceFilter(label=_("责任区"), queryset=Zone.objects.none())
     no_zone = django_filters.BooleanFilter(label=_("未划入责任区"), field_name="zone", lookup_expr="isnull")

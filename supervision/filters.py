@@ -7,7 +7,17 @@ from .choices import SupervisorKind, ZoneCategory
 from .models import Supervisor, Zone
 
 
-class SupervisorFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """An invalid filter value (say, a zone outside the user's scope) matches nothing, not everything."""
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+class SupervisorFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=SupervisorKind.choices)
     is_active = django_filters.BooleanFilter(label=_("在岗"))
@@ -24,7 +34,7 @@ class SupervisorFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(phone__startswith=value) | Q(employer__icontains=value))
 
 
-class ZoneFilter(django_filters.FilterSet):
+class ZoneFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains")
     category = django_filters.ChoiceFilter(label=_("类别"), choices=ZoneCategory.choices)
 

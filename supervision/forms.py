@@ -16,8 +16,9 @@ class OfficeChoiceMixin:
 
     def _setup_office(self, offices):
         self.fields["office"] = forms.ModelChoiceField(label=_("督导室"), queryset=offices)
-        if len(offices) == 1:
-            self.fields["office"].initial = offices[0]
+        only = list(offices[:2])
+        if len(only) == 1:
+            self.fields["office"].initial = only[0]
             self.fields["office"].widget = forms.HiddenInput()
 
 
@@ -28,7 +29,7 @@ class ZoneForm(OfficeChoiceMixin, forms.Form):
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_office(list(offices))
+        self._setup_office(offices)
 
 
 class ZoneSchoolsForm(forms.Form):
@@ -69,7 +70,7 @@ class SupervisorForm(OfficeChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_office(list(offices))
+        self._setup_office(offices)
         if self.instance.pk:
             self.fields["office"].initial = self.instance.office
         self.fields["kind"].choices = SupervisorKind.choices
@@ -91,7 +92,6 @@ class OfficeUserForm(OfficeChoiceMixin, forms.Form):
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
-        offices = list(offices)
         self._setup_office(offices)
         self.fields["school"].queryset = School.objects.filter(office__in=offices).order_by("name")
 

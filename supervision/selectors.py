@@ -41,7 +41,7 @@ def office_overview_for(*, user) -> list[Office]:
             zone_count=Count("zones", distinct=True),
             supervisor_count=Count("supervisors", filter=Q(supervisors__is_active=True), distinct=True),
         )
-        .order_by("level", "division_code")
+        .order_by("division_code")  # 行政区划代码 is hierarchical: province, city, counties
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -178,3 +179,19 @@ def supervisor_set_photo(*, supervisor: Supervisor, photo) -> Supervisor:
         supervisor.photo.delete(save=False)
     supervisor.photo.save(f"{supervisor.pk}.jpg", content, save=True)
     return supervisor
+
+
+@transaction.atomic
+def zone_delete(*, zone: Zone) -> None:
+    """Delete a zone only once it is empty: a school must never silently lose its responsibility
+    supervisor (挂牌督导), so its schools are first moved to another zone or taken out."""
+    school_count = zone.schools.count()
+    if school_count:
+        raise ValidationError(
+            _("责任区“%(name)s”内还有 %(n)d 所学校,请先将学校划入其他责任区或移出后再删除。")
+            % {"name": zone.name, "n": school_count}
+        )
+    try:
+        zone.delete()
+    except ProtectedError as exc:
+        raise ValidationError(_("责任区“%(name)s”已有督导记录,不能删除。") % {"name": zone.name}) from exc
