@@ -163,3 +163,34 @@ def supervisors_managed_by(user) -> QuerySet[Supervisor]:
 
 def can_manage_office(user, office: Office) -> bool:
     return offices_managed_by(user).filter(pk=office.pk).exists()
+
+
+# --- The monthly loop -----------------------------------------------------------------------------
+
+
+def visits_visible_to(user):
+    """Visits of the schools a user sees; a school user sees only submitted ones (not drafts)."""
+    from inspections.choices import ChecklistStatus
+    from inspections.models import Visit
+
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    visible = Visit.objects.filter(school__in=schools_visible_to(user).values("pk"))
+    if user.is_superuser or user_roles(user) - {Role.SCHOOL_USER}:
+        return visible
+    return visible.filter(checklist__status=ChecklistStatus.SUBMITTED)
+
+
+def visits_editable_by(user):
+    """Visits a user may fill in: those they were present at as a supervisor."""
+    from inspections.models import Visit
+
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    return Visit.objects.filter(supervisors__user=user, supervisors__is_active=True).distinct()
+
+
+def problems_visible_to(user):
+    from inspections.models import Problem
+
+    return Problem.objects.filter(visit__in=visits_visible_to(user).values("pk"))

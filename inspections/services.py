@@ -1,0 +1,474 @@
+"""Writes of the monthly loop: plans, templates, visits, checklists, photos, problems, summaries."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schools.models import School
+from supervision import access
+from supervision.images import image_reencode
+from supervision.models import Office, Supervisor
+
+from .choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity, VisitMethod
+from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS
+from .models import (
+    Checklist,
+    ChecklistAnswer,
+    ChecklistReopening,
+    ChecklistTemplate,
+    MonthlySummary,
+    Photo,
+    Plan,
+    PlanMonth,
+    Problem,
+    Recheck,
+    TemplateItem,
+    Visit,
+)
+
+MAX_PHOTOS_PER_ITEM = 9
+
+
+def audience_of(school: School) -> str:
+    return Audience.KINDERGARTEN if school.is_kindergarten else Audience.SCHOOL
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Templates ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_ensure(*, office: Office, year: int, audience: str) -> ChecklistTemplate:
+    """The office's template for that year: existing, else copied from the latest earlier year,
+    else built from the national defaults (八项 / 六项)."""
+    template = ChecklistTemplate.objects.filter(office=office, year=year, audience=audience).first()
+    if template:
+        return template
+    previous = (
+        ChecklistTemplate.objects.filter(office=office, audience=audience, year__lt=year).order_by("-year").first()
+    )
+    label = Audience(audience).label
+    template = ChecklistTemplate.objects.create(
+        office=office, year=year, audience=audience, title=_("%(year)d年%(who)s经常性督导清单") % {"year": year, "who": label}
+    )
+    if previous:
+        rows = [(i.code, i.title, i.guidance, i.sub_points) for i in previous.items.all()]
+    else:
+        rows = KINDERGARTEN_ITEMS if audience == Audience.KINDERGARTEN else SCHOOL_ITEMS
+    TemplateItem.objects.bulk_create(
+        TemplateItem(template=template, code=code, title=str(title), guidance=str(guidance), sub_points=sub, position=n)
+        for n, (code, title, guidance, sub) in enumerate(rows, start=1)
+    )
+    return template
+
+
+@transaction.atomic
+def template_item_save(
+    *, template: ChecklistTemplate, code: str, title: str, guidance: str = "", sub_points: str = "",
+    position: int | None = None, item: TemplateItem | None = None,
+) -> TemplateItem:
+    """Add or edit an item; the template's version goes up so later checklists show the new wording
+    while submitted ones keep theirs."""
+    code, title = code.strip().upper(), title.strip()
+    if not code or not title:
+        raise ValidationError(_("事项编号和名称不能为空。"))
+    clash = template.items.filter(code=code)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if clash.exists():
+        raise ValidationError(_("编号 %(code)s 已在模板中使用。") % {"code": code})
+    item = item or TemplateItem(template=template)
+    item.code, item.title, item.guidance, item.sub_points = code, title, guidance.strip(), sub_points.strip()
+    if position is not None:
+        item.position = position
+    elif item.pk is None:
+        item.position = (template.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item.save()
+    ChecklistTemplate.objects.filter(pk=template.pk).update(version=template.version + 1)
+    template.version += 1
+    return item
+
+
+@transaction.atomic
+def template_item_delete(*, item: TemplateItem) -> None:
+    template = item.template
+    item.delete()
+    ChecklistTemplate.objects.filter(pk=template.pk).update(version=template.version + 1)
+
+
+# --- Plans ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, office: Office, year: int, copy_from_previous: bool = True) -> Plan:
+    """A new annual plan; by default a copy of the latest earlier year's plan, to be edited."""
+    if Plan.objects.filter(office=office, year=year).exists():
+        raise ValidationError(_("%(year)d年度的工作计划已存在。") % {"year": year})
+    previous = Plan.objects.filter(office=office, year__lt=year).order_by("-year").first() if copy_from_previous else None
+    plan = Plan.objects.create(
+        office=office,
+        year=year,
+        title=_("%(office)s%(year)d年责任督学挂牌督导工作计划") % {"office": office.name.replace("人民政府教育督导室", ""), "year": year},
+        monthly_topics=previous.monthly_topics if previous else "",
+    )
+    old = {m.month: m for m in previous.months.all()} if previous else {}
+    PlanMonth.objects.bulk_create(
+        PlanMonth(
+            plan=plan,
+            month=month,
+            school_focus=old[month].school_focus if month in old else "",
+            kindergarten_focus=old[month].kindergarten_focus if month in old else "",
+            other_tasks=old[month].other_tasks if month in old else "",
+            school_item_codes=old[month].school_item_codes if month in old else [],
+            kindergarten_item_codes=old[month].kindergarten_item_codes if month in old else [],
+        )
+        for month in range(1, 13)
+    )
+    for audience in Audience.values:
+        template_ensure(office=office, year=year, audience=audience)
+    return plan
+
+
+@transaction.atomic
+def plan_month_save(
+    *, plan_month: PlanMonth, school_focus: str, kindergarten_focus: str, other_tasks: str,
+    school_item_codes: Iterable[str], kindergarten_item_codes: Iterable[str],
+) -> PlanMonth:
+    plan = plan_month.plan
+    valid = {
+        audience: set(
+            TemplateItem.objects.filter(
+                template__office=plan.office_id, template__year=plan.year, template__audience=audience
+            ).values_list("code", flat=True)
+        )
+        for audience in Audience.values
+    }
+    for audience, codes in ((Audience.SCHOOL, school_item_codes), (Audience.KINDERGARTEN, kindergarten_item_codes)):
+        unknown = set(codes) - valid[audience]
+        if unknown:
+            raise ValidationError(_("未知的督导事项编号:%(codes)s") % {"codes": "、".join(sorted(unknown))})
+    plan_month.school_focus = school_focus.strip()
+    plan_month.kindergarten_focus = kindergarten_focus.strip()
+    plan_month.other_tasks = other_tasks.strip()
+    plan_month.school_item_codes = sorted(set(school_item_codes))
+    plan_month.kindergarten_item_codes = sorted(set(kindergarten_item_codes))
+    plan_month.save()
+    return plan_month
+
+
+# --- Visits and checklists -----------------------------------------------------------------------
+
+
+def _check_methods(methods: Iterable[str]) -> list[str]:
+    methods = list(dict.fromkeys(methods))
+    unknown = [m for m in methods if m not in VisitMethod.values]
+    if unknown:
+        raise ValidationError({"methods": _("未知的督导方式:%(m)s") % {"m": "、".join(unknown)}})
+    return methods
+
+
+def _check_visit_date(date: dt.date, school: School) -> None:
+    if date > today():
+        raise ValidationError({"date": _("督导日期不能晚于今天。")})
+    if date.year < today().year - 1:
+        raise ValidationError({"date": _("督导日期过早,请核对。")})
+
+
+def _supervisor_of(user) -> Supervisor:
+    supervisor = getattr(user, "supervisor", None)
+    if supervisor is None or not supervisor.is_active:
+        raise ValidationError(_("只有在岗的责任督学可以填报入校督导。"))
+    return supervisor
+
+
+@transaction.atomic
+def visit_start(
+    *, user, school: School, date: dt.date, arrived_at: dt.time | None = None, left_at: dt.time | None = None,
+    methods: Iterable[str] = (), co_supervisors: Iterable[Supervisor] = (),
+) -> Visit:
+    """Start a visit and its checklist: the standing items of the school's template, this month's
+    focus items pre-selected, and the plan's every-month topics appended."""
+    supervisor = _supervisor_of(user)
+    if not access.schools_of_supervisor(user).filter(pk=school.pk).exists():
+        raise ValidationError(_("“%(school)s”不在您的责任区内,不能填报。") % {"school": school.name})
+    _check_visit_date(date, school)
+    co = [s for s in co_supervisors if s.pk != supervisor.pk]
+    foreign = [s.name for s in co if s.office_id != school.office_id]
+    if foreign:
+        raise ValidationError({"co_supervisors": _("以下督学不属于本督导室:%(n)s") % {"n": "、".join(foreign)}})
+    visit = Visit.objects.create(
+        office_id=school.office_id, school=school, date=date, arrived_at=arrived_at, left_at=left_at,
+        methods=_check_methods(methods), created_by=supervisor,
+    )
+    visit.supervisors.set([supervisor, *co])
+    _checklist_build(visit)
+    return visit
+
+
+def _checklist_build(visit: Visit) -> Checklist:
+    audience = audience_of(visit.school)
+    template = template_ensure(office=visit.office, year=visit.date.year, audience=audience)
+    plan_month = PlanMonth.objects.filter(
+        plan__office=visit.office_id, plan__year=visit.date.year, month=visit.date.month
+    ).select_related("plan").first()
+    focus = set(plan_month.focus_codes(audience)) if plan_month else set()
+    checklist = Checklist.objects.create(
+        visit=visit, template=template, template_version=template.version, plan_month=plan_month
+    )
+    answers = [
+        ChecklistAnswer(
+            checklist=checklist, position=n, source=ItemSource.STANDING, code=item.code, title=item.title,
+            guidance=item.guidance, sub_points=item.sub_points, is_focus=item.code in focus,
+        )
+        for n, item in enumerate(template.items.all(), start=1)
+    ]
+    topics = plan_month.plan.monthly_topic_list if plan_month else []
+    answers += [
+        ChecklistAnswer(
+            checklist=checklist, position=len(answers) + n, source=ItemSource.MONTHLY, code=f"M{n}", title=topic,
+            is_focus=True,
+        )
+        for n, topic in enumerate(topics, start=1)
+    ]
+    ChecklistAnswer.objects.bulk_create(answers)
+    return checklist
+
+
+def _check_editable(checklist: Checklist, user) -> None:
+    if checklist.is_locked:
+        raise ValidationError(_("清单已提交并锁定;如需修改,请先填写原因重新打开。"))
+    if not checklist.visit.supervisors.filter(user=user).exists():
+        raise ValidationError(_("只有参加本次督导的督学可以填写清单。"))
+
+
+@transaction.atomic
+def visit_update(
+    *, visit: Visit, user, date: dt.date | None = None, arrived_at: dt.time | None = None,
+    left_at: dt.time | None = None, methods: Iterable[str] | None = None,
+    co_supervisors: Iterable[Supervisor] | None = None, summary: str | None = None,
+) -> Visit:
+    """Autosave of the visit header; only fields given change."""
+    visit = Visit.objects.select_for_update().select_related("checklist", "school").get(pk=visit.pk)
+    _check_editable(visit.checklist, user)
+    if date is not None:
+        _check_visit_date(date, visit.school)
+        visit.date = date
+    if arrived_at is not None:
+        visit.arrived_at = arrived_at
+    if left_at is not None:
+        visit.left_at = left_at
+    if visit.arrived_at and visit.left_at and visit.left_at < visit.arrived_at:
+        raise ValidationError({"left_at": _("离校时间不能早于到校时间。")})
+    if methods is not None:
+        visit.methods = _check_methods(methods)
+    if summary is not None:
+        visit.summary = summary
+    visit.save()
+    if co_supervisors is not None:
+        co = [s for s in co_supervisors if s.office_id == visit.office_id]
+        visit.supervisors.set([visit.created_by, *[s for s in co if s.pk != visit.created_by_id]])
+    return visit
+
+
+@transaction.atomic
+def answer_save(*, answer: ChecklistAnswer, user, conclusion: str | None = None, notes: str | None = None) -> ChecklistAnswer:
+    """Autosave of one item: its conclusion and/or notes."""
+    answer = ChecklistAnswer.objects.select_for_update().select_related("checklist__visit").get(pk=answer.pk)
+    _check_editable(answer.checklist, user)
+    if conclusion is not None:
+        if conclusion and conclusion not in Conclusion.values:
+            raise ValidationError({"conclusion": _("无效的结论。")})
+        if conclusion != Conclusion.PROBLEM and answer.problems.exists():
+            raise ValidationError(
+                {"conclusion": _("该事项已记录问题,请先删除问题再修改结论。")}
+            )
+        answer.conclusion = conclusion
+    if notes is not None:
+        answer.notes = notes
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def photo_add(*, answer: ChecklistAnswer, user, upload) -> Photo:
+    """A photo from the camera: checked to be an image, re-encoded and downscaled; the original's hash kept."""
+    _check_editable(answer.checklist, user)
+    if answer.photos.count() >= MAX_PHOTOS_PER_ITEM:
+        raise ValidationError(_("每个事项最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS_PER_ITEM})
+    content = image_reencode(upload=upload, max_side=1600)
+    photo = Photo(answer=answer, original_sha256=content.sha256, original_name=(upload.name or "")[:200], uploaded_by=user)
+    photo.image.save("photo.jpg", content, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: Photo, user) -> None:
+    _check_editable(photo.answer.checklist, user)
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+def default_deadline(found_on: dt.date) -> dt.date:
+    """限期整改: a month by default."""
+    return found_on + relativedelta(months=1)
+
+
+@transaction.atomic
+def problem_add(
+    *, answer: ChecklistAnswer, user, description: str, opinion: str, severity: str = Severity.MINOR,
+    deadline: dt.date | None = None,
+) -> Problem:
+    """Record a problem on an item (which then reads 发现问题), with opinion and deadline."""
+    checklist = answer.checklist
+    _check_editable(checklist, user)
+    visit = checklist.visit
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("请填写问题描述。")
+    if not opinion.strip():
+        errors["opinion"] = _("请填写整改意见。")
+    if severity not in Severity.values:
+        errors["severity"] = _("无效的严重程度。")
+    deadline = deadline or default_deadline(visit.date)
+    if deadline <= visit.date:
+        errors["deadline"] = _("整改期限应晚于督导日期。")
+    if errors:
+        raise ValidationError(errors)
+    problem = Problem.objects.create(
+        office_id=visit.office_id, school_id=visit.school_id, visit=visit, answer=answer, item_code=answer.code,
+        item_title=answer.title, description=description.strip(), opinion=opinion.strip(), severity=severity,
+        deadline=deadline, found_on=visit.date, created_by=user,
+    )
+    if answer.conclusion != Conclusion.PROBLEM:
+        ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.PROBLEM)
+        answer.conclusion = Conclusion.PROBLEM
+    return problem
+
+
+@transaction.atomic
+def problem_delete(*, problem: Problem, user) -> None:
+    _check_editable(problem.answer.checklist, user)
+    problem.delete()
+
+
+@transaction.atomic
+def checklist_submit(*, checklist: Checklist, user) -> Checklist:
+    """Submit and lock: every item answered, each 发现问题 item has at least one problem recorded,
+    and the visit says how it was done."""
+    checklist = Checklist.objects.select_for_update().select_related("visit").get(pk=checklist.pk)
+    _check_editable(checklist, user)
+    answers = list(checklist.answers.prefetch_related("problems"))
+    errors = []
+    unanswered = [a.title for a in answers if not a.conclusion]
+    if unanswered:
+        errors.append(_("以下事项尚未填写结论:%(items)s") % {"items": "、".join(unanswered)})
+    bare = [a.title for a in answers if a.conclusion == Conclusion.PROBLEM and not a.problems.all()]
+    if bare:
+        errors.append(_("以下事项标记为“发现问题”但未记录问题:%(items)s") % {"items": "、".join(bare)})
+    if not checklist.visit.methods:
+        errors.append(_("请至少选择一种督导方式。"))
+    if errors:
+        raise ValidationError(errors)
+    checklist.status = ChecklistStatus.SUBMITTED
+    checklist.submitted_at = timezone.now()
+    checklist.submitted_by = user
+    checklist.save()
+    return checklist
+
+
+@transaction.atomic
+def checklist_reopen(*, checklist: Checklist, user, reason: str) -> Checklist:
+    """Reopen a submitted checklist; the reason is required and kept."""
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    if not checklist.is_locked:
+        raise ValidationError(_("清单尚未提交,无需重新打开。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("重新打开清单必须填写原因。")})
+    if not checklist.visit.supervisors.filter(user=user).exists() and not access.offices_managed_by(user).filter(
+        pk=checklist.visit.office_id
+    ).exists():
+        raise ValidationError(_("您无权重新打开该清单。"))
+    ChecklistReopening.objects.create(checklist=checklist, reason=reason.strip(), by=user)
+    checklist.status = ChecklistStatus.DRAFT
+    checklist.submitted_at = None
+    checklist.save()
+    return checklist
+
+
+@transaction.atomic
+def visit_discard(*, visit: Visit, user) -> None:
+    """Throw away a draft visit that was started by mistake (never a submitted one)."""
+    _check_editable(visit.checklist, user)
+    if visit.created_by.user_id != user.pk:
+        raise ValidationError(_("只有创建者可以删除草稿。"))
+    for photo in Photo.objects.filter(answer__checklist__visit=visit):
+        photo.image.delete(save=False)
+    Problem.objects.filter(visit=visit).delete()
+    visit.delete()
+
+
+@transaction.atomic
+def recheck_record(
+    *, problem: Problem, user, result: str, notes: str = "", visit: Visit | None = None,
+    mode: str = RecheckMode.ON_SITE, date: dt.date | None = None,
+) -> Recheck:
+    """Record a re-check of an earlier problem — during a visit to that school (one per problem
+    and visit; recording again updates it) or on the school's evidence."""
+    if result not in RecheckResult.values:
+        raise ValidationError({"result": _("请选择复查结果。")})
+    if visit is not None:
+        _check_editable(visit.checklist, user)
+        if visit.school_id != problem.school_id:
+            raise ValidationError(_("只能复查本校的问题。"))
+        if problem.visit_id == visit.pk:
+            raise ValidationError(_("本次督导发现的问题无需在本次复查。"))
+        date = visit.date
+        mode = RecheckMode.ON_SITE
+    elif not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists():
+        raise ValidationError(_("只有该校的责任督学可以复查。"))
+    date = date or today()
+    if date > today():
+        raise ValidationError({"date": _("复查日期不能晚于今天。")})
+    if date < problem.found_on:
+        raise ValidationError({"date": _("复查日期不能早于问题发现日期。")})
+    values = {"date": date, "mode": mode, "result": result, "notes": notes.strip(), "by": user}
+    if visit is not None:
+        recheck, _created = Recheck.objects.update_or_create(problem=problem, visit=visit, defaults=values)
+    else:
+        recheck = Recheck.objects.create(problem=problem, **values)
+    return recheck
+
+
+# --- Monthly summary ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text: str, submit: bool = False) -> MonthlySummary:
+    """Save the supervisor's 月总结报告; submitting freezes its figures."""
+    from .selectors import monthly_summary_figures
+
+    if (year, month) > (today().year, today().month):
+        raise ValidationError(_("不能填写未来月份的总结。"))
+    summary, _created = MonthlySummary.objects.select_for_update().get_or_create(
+        supervisor=supervisor, year=year, month=month
+    )
+    if summary.submitted_at and not submit:
+        raise ValidationError(_("月总结已提交,不能再修改。"))
+    summary.text = text.strip()
+    if submit:
+        if not summary.text:
+            raise ValidationError({"text": _("请填写总结内容后再提交。")})
+        summary.figures = monthly_summary_figures(supervisor=supervisor, year=year, month=month)
+        summary.submitted_at = timezone.now()
+    summary.save()
+    return summary
