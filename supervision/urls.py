@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("supervision.org_urls")),
     path("schools/", include("schools.urls")),
+    path("inspections/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("supervision.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
