@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Command 1: set up and run the product on this machine.
+# Embedded defaults: SQLite (db.sqlite3), Celery tasks run in-process (no REDIS_URL), demo data.
+# HOST and PORT change where the server listens (default 127.0.0.1:8000).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+scripts/bootstrap.sh
+
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+
+echo "==> Preparing the database"
+"$PY" manage.py migrate --noinput
+echo "==> Loading demo data"
+"$PY" manage.py seed_demo
+
+echo
+echo "==> 督导系统 is starting at http://${HOST}:${PORT}  (stop it with Ctrl+C)"
+echo "    Log in with one of the demo accounts listed above."
+echo
+exec "$PY" manage.py runserver "${HOST}:${PORT}"
