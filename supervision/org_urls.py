@@ -18,6 +18,7 @@ urlpatterns = [
     path("supervisors/<int:pk>/photo/", views.supervisor_photo, name="supervisor_photo"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/reset-password/", views.user_password_reset, name="user_password_reset"),
     path("roster/", roster_views.roster, name="roster"),
     path("roster/template.xlsx", roster_views.roster_template, name="roster_template"),
     path("roster/export.xlsx", roster_views.roster_export, name="roster_export"),

@@ -195,3 +195,16 @@ def zone_delete(*, zone: Zone) -> None:
         zone.delete()
     except ProtectedError as exc:
         raise ValidationError(_("责任区“%(name)s”已有督导记录,不能删除。") % {"name": zone.name}) from exc
+
+
+@transaction.atomic
+def user_password_reset(*, user) -> str:
+    """Give a user a new temporary password (shown once to the admin, who passes it on)."""
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    password = "".join(secrets.choice(alphabet) for _ in range(10))
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return password

@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections import selectors as inspection_selectors
 from schools.models import School
 
 from . import access, selectors, services
@@ -59,11 +61,19 @@ def home(request):
 
 @login_required
 def supervisor_home(request):
+    """This month's to-do: schools not visited yet, days left before the 27th, drafts in progress."""
     supervisor = getattr(request.user, "supervisor", None)
     if supervisor is None:
         raise Http404
+    todo = inspection_selectors.supervisor_todo(user=request.user, today=timezone.localdate())
+    # A school with my draft dated this month is continued, not started twice.
+    this_month = {d.school_id: d for d in todo.drafts if (d.date.year, d.date.month) == (todo.year, todo.month)}
+    for school in todo.not_visited:
+        school.my_draft = this_month.get(school.pk)
     zones = selectors.zones_of_supervisor(user=request.user)
-    return render(request, "supervision/supervisor_home.html", {"supervisor": supervisor, "zones": zones})
+    return render(
+        request, "supervision/supervisor_home.html", {"supervisor": supervisor, "zones": zones, "todo": todo}
+    )
 
 
 @login_required
@@ -284,6 +294,15 @@ def user_list(request):
         "supervision/user_list.html",
         {"page": _page(request, users), "form": OfficeUserForm(offices=offices), "q": q, "role": role, "Role": Role},
     )
+
+
+@login_required
+@require_POST
+def user_password_reset(request, pk):
+    offices = _managed_offices_or_404(request)
+    target = get_object_or_404(selectors.users_of_offices(offices=offices).exclude(is_superuser=True), pk=pk)
+    password = services.user_password_reset(user=target)
+    return render(request, "supervision/password_reset_done.html", {"target": target, "password": password})
 
 
 @login_required

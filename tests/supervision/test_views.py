@@ -341,3 +341,22 @@ def test_supervisor_home_runs_a_constant_number_of_queries(client, world):
     assert len(response.context["zones"]) == 6
     assert len(large) == len(small)
     assert School.objects.filter(zone__assignments__supervisor=world["sup_a1"]).count() == 52
+
+
+def test_admin_resets_an_imported_supervisors_password_and_they_can_log_in(client, world):
+    sup = world["sup_a2"]
+    sup.user.set_unusable_password()
+    sup.user.save()
+    client.force_login(world["admin_a"])
+    response = client.post(reverse("user_password_reset", args=[sup.user.pk]))
+    password = response.context["password"]
+    assert password in response.content.decode()
+    client.logout()
+    assert client.login(username=sup.user.username, password=password)
+
+
+@pytest.mark.parametrize("who, target", [("admin_a", "admin_b"), ("director_a", "sup_a1"), ("admin_b", "school_user_a1")])
+def test_password_reset_is_only_for_the_admin_of_the_users_office(client, world, who, target):
+    user = world[target].user if target.startswith("sup_") else world[target]
+    client.force_login(world[who])
+    assert client.post(reverse("user_password_reset", args=[user.pk])).status_code == 404
