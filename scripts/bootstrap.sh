@@ -11,7 +11,7 @@
 #    chromium-driver and poppler-utils (pdftotext/pdftoppm/pdfinfo).
 # 2. .venv with the machine's python3, `pip install -r requirements.txt` only when
 #    requirements.txt changed since the last successful install (stamp in .venv/).
-# 3. manage.py compilemessages (when there are .po files).
+# 3. manage.py compilemessages (when a .po file is newer than its .mo).
 # 4. With --test: scripts/services.sh (PostgreSQL and Redis up when they live on this machine).
 #
 # Never runs `playwright install`: the browser tests use Debian's /usr/bin/chromium.
@@ -71,11 +71,17 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
     echo "$WANT" > "$STAMP"
 fi
 
+# WhiteNoise warns on every request when the default STATIC_ROOT folder does not exist yet.
+mkdir -p "$ROOT/staticfiles"
+
 # --- 3. translations -----------------------------------------------------------------------------
-# Only our own locale/ folders (never .venv's), and only when there is something to compile;
-# Django skips .po files whose .mo is already up to date.
-if find . -path ./.venv -prune -o -path ./node_modules -prune -o -path '*/locale/*' -name '*.po' -print \
-        | grep -q .; then
+# Only our own locale/ folders (never .venv's), and only when a .po file is newer than its .mo.
+STALE_PO=0
+while IFS= read -r po; do
+    [ "${po%.po}.mo" -nt "$po" ] || STALE_PO=1
+done < <(find . -path ./.venv -prune -o -path ./node_modules -prune -o -path '*/locale/*' -name '*.po' -print)
+if [ "$STALE_PO" -eq 1 ]; then
+    say "Compiling translations"
     "$VENV/bin/python" manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles \
         --verbosity 0
 fi
