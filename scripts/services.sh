@@ -1,6 +1,6 @@
 # Sourced by scripts/bootstrap.sh --test (after the virtualenv exists).
-# Makes sure the PostgreSQL of DATABASE_URL and the Redis of REDIS_URL answer, when they live on
-# this machine: starts them when installed but down, installs them (Debian packages) when missing.
+# Makes sure the PostgreSQL of DATABASE_URL and the Redis of REDIS_URL and of CELERY_TEST_REDIS_URL
+# (the tests' real Celery worker; tests/reports/conftest.py) answer, when they live on this machine: starts them when installed but down, installs them (Debian packages) when missing.
 # A remote server, or an empty/SQLite URL, is left alone.
 
 is_local_host() {
@@ -52,7 +52,7 @@ PY
 }
 
 ensure_redis() {
-    local url="${REDIS_URL:-}" scheme host port
+    local url="$1" scheme host port
     case "$url" in redis://* | rediss://*) ;; *) return 0 ;; esac
     read -r scheme host port < <(url_part "$url" 6379)
     port_open "$host" "$port" && return 0
@@ -68,4 +68,5 @@ ensure_redis() {
 }
 
 ensure_postgres
-ensure_redis
+ensure_redis "${REDIS_URL:-}"
+ensure_redis "${CELERY_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}"
