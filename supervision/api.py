@@ -1,7 +1,26 @@
-"""REST API for offices, zones and supervisors, and the API's shared pieces."""
+"""REST API for offices, zones and supervisors, and the API's shared pieces.
+
+The rules are the pages' rules: what a user may read is the queryset ``supervision.access``
+gives them (anything outside it answers 404); only an admin of the object's office writes
+(others get 403); every write goes through a service, whose Django ValidationError becomes a
+400 in ``exception_handler``.
+"""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from schools.models import School
+
+from . import access, services
+from .filters import SupervisorFilter, ZoneFilter
+from .models import Office, Supervisor, Zone, ZoneAssignment, phone_validator
 
 
 def exception_handler(exc, context):
@@ -10,3 +29,300 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = serializers.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+# --- Shared pieces (schools/api.py uses them too) -------------------------------------------------
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id the user may refer to. Its choices are an ``access`` scope of the requesting user,
+    so an id outside the scope reads as "does not exist" and leaks nothing."""
+
+    default_error_messages = {"does_not_exist": _("编号 {pk_value} 不存在或不在您的权限范围内。")}
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+class OfficeAdminWrites(permissions.BasePermission):
+    """Reads follow the view's scope; creating needs the admin role on some office, changing an
+    object needs it on that object's office (403: the user can see it but may not change it)."""
+
+    message = _("只有该督导室的管理员可以进行此操作。")
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS or view.action != "create":
+            return True
+        return access.offices_managed_by(request.user).exists()
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or access.can_manage_office(request.user, obj.office)
+
+
+class OfficeRecordSerializer(serializers.ModelSerializer):
+    """A record kept by one office: it is created in an office the user manages, shown with its name."""
+
+    office = ScopedPrimaryKeyRelatedField(scope=access.offices_managed_by, queryset=Office.objects.none())
+    office_name = serializers.CharField(source="office.name", read_only=True)
+
+
+def with_current(instance, validated_data: dict, fields) -> dict:
+    """The service's full field set: what the client sent, the stored value for the rest (PATCH)."""
+    return {name: validated_data.get(name, getattr(instance, name)) for name in fields}
+
+
+class ScopedViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Base of the API's roster viewsets (list, retrieve, create, update). ``get_queryset`` is the
+    user's scope; a written object is read back through it, so the answer looks like a list row."""
+
+    permission_classes = [permissions.IsAuthenticated, OfficeAdminWrites]
+    # Fields fixed at creation (the office, a school's code) are read-only in this serializer.
+    update_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_serializer_class(self):
+        if self.update_serializer_class is not None and self.action in ("update", "partial_update"):
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+    def reread(self, obj):
+        return self.get_queryset().get(pk=obj.pk)
+
+    def perform_create(self, serializer):
+        serializer.instance = self.reread(serializer.save())
+
+    def perform_update(self, serializer):
+        serializer.instance = self.reread(serializer.save())
+
+
+# --- Offices --------------------------------------------------------------------------------------
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Office
+        fields = [
+            "id", "name", "level", "level_label", "parent", "parent_name", "division_code", "address", "phone", "email",
+        ]
+        read_only_fields = fields
+
+
+class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervision offices the user may read (their own, and every office below one they oversee)."""
+
+    serializer_class = OfficeSerializer
+    filterset_fields = ["level", "parent"]
+    search_fields = ["name", "division_code"]
+    ordering_fields = ["division_code", "name", "level"]
+    ordering = ["division_code"]
+
+    def get_queryset(self):
+        return access.offices_visible_to(self.request.user).select_related("parent")
+
+
+# --- Zones ----------------------------------------------------------------------------------------
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A zone assignment seen from one side: the other side's id and name, and whether it leads."""
+
+    class Meta:
+        model = ZoneAssignment
+        fields = ["id", "name", "is_lead"]
+
+
+class ZoneMemberSerializer(AssignmentSerializer):
+    """A responsibility supervisor as listed on a zone."""
+
+    id = serializers.IntegerField(source="supervisor_id", read_only=True)
+    name = serializers.CharField(source="supervisor.name", read_only=True)
+
+
+class ZoneSerializer(OfficeRecordSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    school_count = serializers.IntegerField(read_only=True)
+    supervisors = ZoneMemberSerializer(source="assignments", many=True, read_only=True)
+
+    class Meta:
+        model = Zone
+        fields = [
+            "id", "office", "office_name", "name", "category", "category_label", "description",
+            "school_count", "supervisors",
+        ]
+        # zone_save reports a duplicate name in the office's own words.
+        validators = []
+
+    def create(self, validated_data):
+        return services.zone_save(**validated_data)
+
+    def update(self, instance, validated_data):
+        fields = with_current(instance, validated_data, ("name", "category", "description"))
+        return services.zone_save(zone=instance, office=instance.office, **fields)
+
+
+class ZoneUpdateSerializer(ZoneSerializer):
+    office = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ZoneSchoolsSerializer(serializers.Serializer):
+    schools = ScopedPrimaryKeyRelatedField(
+        scope=access.schools_visible_to,
+        queryset=School.objects.none(),
+        many=True,
+        allow_empty=False,
+        help_text=_("划入该责任区的学校编号(会从原责任区移出)。"),
+    )
+
+
+def _active_supervisors_visible_to(user):
+    # Only supervisors in post can take a zone, as on the zone page.
+    return access.supervisors_visible_to(user).filter(is_active=True)
+
+
+class ZoneSupervisorsSerializer(serializers.Serializer):
+    supervisors = ScopedPrimaryKeyRelatedField(
+        scope=_active_supervisors_visible_to,
+        queryset=Supervisor.objects.none(),
+        many=True,
+        help_text=_("该责任区的全部责任督学编号(未列出的将被移出)。"),
+    )
+    lead = ScopedPrimaryKeyRelatedField(
+        scope=_active_supervisors_visible_to,
+        queryset=Supervisor.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("组长的督学编号;不填则为列表中的第一位。"),
+    )
+
+
+class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
+    """Responsibility zones (督学责任区); an office's admins draw them and staff them."""
+
+    serializer_class = ZoneSerializer
+    update_serializer_class = ZoneUpdateSerializer
+    filterset_class = ZoneFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "category", "office__division_code"]
+    ordering = ["office__division_code", "name"]
+
+    def get_queryset(self):
+        return (
+            access.zones_visible_to(self.request.user)
+            .select_related("office")
+            .annotate(school_count=Count("schools", distinct=True))
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=ZoneAssignment.objects.select_related("supervisor").order_by(
+                        "-is_lead", "supervisor__name"
+                    ),
+                )
+            )
+        )
+
+    def perform_destroy(self, instance):
+        services.zone_delete(zone=instance)
+
+    def _input(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _zone_response(self, zone) -> Response:
+        return Response(ZoneSerializer(self.reread(zone), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ZoneSchoolsSerializer, responses=ZoneSerializer, summary=_("将学校划入责任区"))
+    @action(detail=True, methods=["post"])
+    def schools(self, request, pk=None):
+        zone = self.get_object()
+        services.zone_assign_schools(zone=zone, schools=self._input(ZoneSchoolsSerializer)["schools"])
+        return self._zone_response(zone)
+
+    @extend_schema(request=ZoneSupervisorsSerializer, responses=ZoneSerializer, summary=_("设置责任督学和组长"))
+    @action(detail=True, methods=["post"])
+    def supervisors(self, request, pk=None):
+        zone = self.get_object()
+        data = self._input(ZoneSupervisorsSerializer)
+        services.zone_set_supervisors(zone=zone, supervisors=data["supervisors"], lead=data.get("lead"))
+        return self._zone_response(zone)
+
+
+# --- Supervisors ----------------------------------------------------------------------------------
+
+SUPERVISOR_FIELDS = ("name", "phone", "kind", "employer", "title", "duties", "is_active")
+
+
+class SupervisorZoneSerializer(AssignmentSerializer):
+    """A zone as listed on its supervisor, with whether they lead it."""
+
+    id = serializers.IntegerField(source="zone_id", read_only=True)
+    name = serializers.CharField(source="zone.name", read_only=True)
+
+
+class SupervisorSerializer(OfficeRecordSerializer):
+    """A supervisor's public record (as on the plaque); the login account is never exposed."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    photo_url = serializers.SerializerMethodField()
+    zones = SupervisorZoneSerializer(source="assignments", many=True, read_only=True)
+
+    class Meta:
+        model = Supervisor
+        fields = ["id", "office", "office_name", *SUPERVISOR_FIELDS, "kind_label", "photo_url", "zones"]
+        extra_kwargs = {
+            "phone": {
+                "validators": [
+                    phone_validator,
+                    UniqueValidator(queryset=Supervisor.objects.all(), message=_("该手机号已登记为督学。")),
+                ]
+            }
+        }
+
+    def get_photo_url(self, obj) -> str | None:
+        if not obj.photo:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("supervisor_photo", args=[obj.pk]))
+
+    def create(self, validated_data):
+        return services.supervisor_save(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.supervisor_save(
+            supervisor=instance, office=instance.office, **with_current(instance, validated_data, SUPERVISOR_FIELDS)
+        )
+
+
+class SupervisorUpdateSerializer(SupervisorSerializer):
+    office = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class SupervisorViewSet(ScopedViewSet):
+    """Supervisors (督学) with their zones; an office's admins register and edit them."""
+
+    serializer_class = SupervisorSerializer
+    update_serializer_class = SupervisorUpdateSerializer
+    filterset_class = SupervisorFilter
+    search_fields = ["name", "^phone", "employer"]
+    ordering_fields = ["name", "kind", "office__division_code"]
+    ordering = ["office__division_code", "name"]
+
+    def get_queryset(self):
+        return (
+            access.supervisors_visible_to(self.request.user)
+            .select_related("office")
+            .prefetch_related(
+                Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("zone").order_by("zone__name"))
+            )
+        )
