@@ -1,10 +1,10 @@
 """Filter sets shared by the organisation pages and the API."""
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SupervisorKind, ZoneCategory
-from .models import Supervisor, Zone
+from .models import Supervisor, Zone, ZoneAssignment
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -21,7 +21,7 @@ class SupervisorFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=SupervisorKind.choices)
     is_active = django_filters.BooleanFilter(label=_("在岗"))
-    unassigned = django_filters.BooleanFilter(label=_("未分配责任区"), field_name="assignments", lookup_expr="isnull")
+    unassigned = django_filters.BooleanFilter(label=_("未分配责任区"), method="filter_unassigned")
 
     class Meta:
         model = Supervisor
@@ -32,6 +32,12 @@ class SupervisorFilter(StrictFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(phone__startswith=value) | Q(employer__icontains=value))
+
+    def filter_unassigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        assigned = Exists(ZoneAssignment.objects.filter(supervisor=OuterRef("pk")))
+        return queryset.filter(~assigned if value else assigned)
 
 
 class ZoneFilter(StrictFilterSet):

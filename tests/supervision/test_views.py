@@ -360,3 +360,14 @@ def test_password_reset_is_only_for_the_admin_of_the_users_office(client, world,
     user = world[target].user if target.startswith("sup_") else world[target]
     client.force_login(world[who])
     assert client.post(reverse("user_password_reset", args=[user.pk])).status_code == 404
+
+
+def test_unassigned_filter_lists_each_supervisor_once(client, world):
+    from supervision.services import zone_set_supervisors
+
+    zone_set_supervisors(zone=world["zone_a2"], supervisors=[world["sup_a1"], world["sup_a2"]], lead=world["sup_a2"])
+    free = f.SupervisorFactory(office=world["county_a"], name="未分配督学")
+    client.force_login(world["admin_a"])
+    assigned = [s.name for s in client.get(reverse("supervisor_list") + "?unassigned=false").context["page"]]
+    assert sorted(assigned) == ["李督学", "王督学"]
+    assert [s.name for s in client.get(reverse("supervisor_list") + "?unassigned=true").context["page"]] == [free.name]
