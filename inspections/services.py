@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def template_item_save(
     elif item.pk is None:
         item.position = (template.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     item.save()
-    ChecklistTemplate.objects.filter(pk=template.pk).update(version=template.version + 1)
+    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
     template.version += 1
     return item
 
@@ -102,7 +103,23 @@ def template_item_save(
 def template_item_delete(*, item: TemplateItem) -> None:
     template = item.template
     item.delete()
-    ChecklistTemplate.objects.filter(pk=template.pk).update(version=template.version + 1)
+    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def template_item_move(*, item: TemplateItem, up: bool) -> None:
+    """Move an item one place up or down; positions are renumbered 1..n and the version goes up."""
+    template = ChecklistTemplate.objects.select_for_update().get(pk=item.template_id)
+    items = list(template.items.order_by("position", "code"))
+    index = next(n for n, i in enumerate(items) if i.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for n, i in enumerate(items, start=1):
+        i.position = n
+    TemplateItem.objects.bulk_update(items, ["position"])
+    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
 
 
 # --- Plans ----------------------------------------------------------------------------------------
@@ -135,6 +152,22 @@ def plan_create(*, office: Office, year: int, copy_from_previous: bool = True) -
     )
     for audience in Audience.values:
         template_ensure(office=office, year=year, audience=audience)
+    return plan
+
+
+@transaction.atomic
+def plan_save(*, plan: Plan, title: str, monthly_topics: str) -> Plan:
+    """Edit the plan's title and the topics checked every month (one a line, blanks and repeats dropped)."""
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("请填写计划标题。")})
+    topics = dict.fromkeys(line.strip() for line in monthly_topics.splitlines() if line.strip())
+    too_long = [t for t in topics if len(t) > 200]
+    if too_long:
+        raise ValidationError({"monthly_topics": _("每项不超过200字:%(t)s") % {"t": too_long[0][:20]}})
+    plan.title = title
+    plan.monthly_topics = "\n".join(topics)
+    plan.save()
     return plan
 
 

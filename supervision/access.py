@@ -194,3 +194,56 @@ def problems_visible_to(user):
     from inspections.models import Problem
 
     return Problem.objects.filter(visit__in=visits_visible_to(user).values("pk"))
+
+# --- Annual plans and checklist templates ---------------------------------------------------------
+
+
+def offices_planned_by(user) -> QuerySet[Office]:
+    """Offices whose annual plan and checklist templates the user may edit: that office's admins and
+    director (not higher offices, which only read)."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return Office.objects.filter(
+        pk__in=Office.objects.filter(
+            officeuserobjectpermission__user=user,
+            officeuserobjectpermission__permission__codename__in=[MANAGE, DIRECT],
+        ).values("pk")
+    )
+
+
+def plan_offices_visible_to(user) -> QuerySet[Office]:
+    """Offices whose plan and templates the user may read: those overseen, plus an active
+    supervisor's own office (supervisors need to know the month's focus)."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    scope = Q(pk__in=offices_overseen_by(user).values("pk")) | Q(supervisors__user=user, supervisors__is_active=True)
+    return Office.objects.filter(pk__in=Office.objects.filter(scope).values("pk"))
+
+
+def plans_visible_to(user):
+    from inspections.models import Plan
+
+    return Plan.objects.filter(office__in=plan_offices_visible_to(user).values("pk"))
+
+
+def plans_editable_by(user):
+    from inspections.models import Plan
+
+    return Plan.objects.filter(office__in=offices_planned_by(user).values("pk"))
+
+
+def checklist_templates_visible_to(user):
+    from inspections.models import ChecklistTemplate
+
+    return ChecklistTemplate.objects.filter(office__in=plan_offices_visible_to(user).values("pk"))
+
+
+def checklist_templates_editable_by(user):
+    from inspections.models import ChecklistTemplate
+
+    return ChecklistTemplate.objects.filter(office__in=offices_planned_by(user).values("pk"))
+
