@@ -21,6 +21,7 @@ from .services import role_grant, supervisor_save, zone_save, zone_set_superviso
 
 User = get_user_model()
 DEMO_PASSWORD = "Demo@2026"
+DEMO_TENANT_CODE = "990524"  # 柳溪县, the county office the demo is about
 
 OFFICES = [
     # key, name, level, parent key, division code, phone, address

@@ -1,16 +1,29 @@
 from django.core.management.base import BaseCommand
-from django.utils import translation
+from django.utils import timezone, translation
 
-from supervision.demo import DEMO_PASSWORD, seed_demo
+from inspections.demo import demo_year_build
+from inspections.demo_plan import demo_plan_build
+from supervision.demo import DEMO_PASSWORD, DEMO_TENANT_CODE, seed_demo
+from supervision.models import Office
 
 
 class Command(BaseCommand):
-    help = "Build (or refresh) the fictional demo county office: offices, zones, schools, supervisors, logins."
+    help = (
+        "Build (or refresh) the fictional demo county: offices, zones, schools, supervisors, logins, "
+        "last year's and this year's plans, and this year's visits, problems and summaries."
+    )
 
     def handle(self, *args, **options):
+        today = timezone.localdate()
         with translation.override("zh-hans"):
             logins = seed_demo()
+            county = Office.objects.get(division_code=DEMO_TENANT_CODE)
+            for year in (today.year - 1, today.year):
+                demo_plan_build(office=county, year=year)
+            visits = demo_year_build(office=county, today=today)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 (demo data ready)."))
+        if visits:
+            self.stdout.write(f"  {today.year}年入校督导 {visits} 次 (visits built)")
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role:<8} {login.who}")

@@ -1,0 +1,117 @@
+"""A plausible year of the monthly loop for the demo county: visits with submitted checklists,
+problems with rectification opinions, next-month re-checks, supervisors' monthly summaries,
+and this month part-done with a few drafts. Deterministic (seeded), built through the services,
+and skipped when the office already has visits (idempotent)."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+
+from schools.models import School
+from supervision.models import Office, ZoneAssignment
+
+from . import selectors, services
+from .choices import Conclusion, RecheckResult, Severity, VisitMethod
+from .models import ChecklistAnswer, MonthlySummary, Visit
+
+FIRST_MONTH = 2  # 1月 is the winter holiday; the plan starts in February (seed 003 §四)
+
+PROBLEMS = {
+    "S1": [("学校规章制度汇编未及时修订,部分制度与实际不符。", "对照章程修订制度汇编,经教代会审议后公示。")],
+    "S2": [("招生简章未在校门口公示,学籍异动手续不全。", "规范招生公示,补齐学籍异动审批材料。")],
+    "S3": [("推门听课发现个别班级体育课被挤占。", "严格执行课程表,开齐开足体育课,建立课程执行巡查记录。")],
+    "S4": [("部分班级作业公示不及时,书面作业时长超标。", "落实作业公示制度,年级组统筹控制作业总量。"),
+           ("课后服务签到记录不完整。", "完善课后服务签到与家长反馈台账。")],
+    "S5": [("师德师风承诺书签订不全。", "组织全体教师签订承诺书并建立师德档案。")],
+    "S6": [("消防通道堆放杂物,应急照明灯损坏。", "立即清理消防通道,更换应急照明灯,建立每日巡查制度。"),
+           ("门卫来访登记不规范,外来人员未核验身份。", "落实来访人员核验登记制度,加强门卫培训。")],
+    "S7": [("食堂食品留样记录不完整,缺少两餐留样。", "严格执行48小时留样制度,指定专人负责并每日检查。"),
+           ("校领导陪餐记录缺失。", "落实校领导陪餐制度,做好陪餐记录。")],
+    "S8": [("班级文化建设不足,德育活动记录简单。", "丰富德育主题活动,完善活动记录与总结。")],
+    "K1": [("收费项目未在园内醒目位置公示。", "在园门口及家长群公示收费项目与标准。")],
+    "K2": [("大班存在提前教授拼音、书写现象。", "立即纠正“小学化”倾向,以游戏为基本活动组织保教。")],
+    "K3": [("晨午检记录不连续,消毒记录缺项。", "规范晨午检与消毒记录,保健医每日检查签字。")],
+    "K4": [("户外大型玩具螺丝松动,存在安全隐患。", "立即维修加固,建立设施设备周检制度。")],
+    "K5": [("个别教师未持证上岗。", "限期取得教师资格证,暂调整至保育辅助岗位。")],
+    "K6": [("个别班额超标。", "按标准调整班额,控制新生入园人数。")],
+}
+
+
+def _visit_start(school, supervisor_user, co, date, rng, methods_pool):
+    visit = services.visit_start(
+        user=supervisor_user, school=school, date=date, arrived_at=dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45])),
+        methods=rng.sample(methods_pool, rng.randint(2, 4)), co_supervisors=co,
+    )
+    left = dt.time(min(visit.arrived_at.hour + rng.randint(1, 3), 17), visit.arrived_at.minute)
+    Visit.objects.filter(pk=visit.pk).update(left_at=left)
+    return visit
+
+
+def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
+    answers = list(visit.checklist.answers.all())
+    ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="经查阅档案、实地查看,未发现问题。")
+    for answer in answers:
+        if not answer.is_focus and rng.random() < 0.25:
+            ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.UNCHECKED, notes="")
+            continue
+        options = PROBLEMS.get(answer.code)
+        if options and rng.random() < problem_rate:
+            description, opinion = rng.choice(options)
+            ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.PROBLEM, notes=description)
+            services.problem_add(
+                answer=answer, user=user, description=description, opinion=opinion,
+                severity=rng.choices([Severity.MINOR, Severity.MAJOR, Severity.SEVERE], [6, 3, 1])[0],
+            )
+    services.checklist_submit(checklist=visit.checklist, user=user)
+
+
+@transaction.atomic
+def demo_year_build(*, office: Office, today: dt.date) -> int:
+    """Build the demo year up to ``today``; returns how many visits were created (0 if already there)."""
+    if Visit.objects.filter(office=office).exists():
+        return 0
+    rng = random.Random(office.division_code)
+    methods_pool = list(VisitMethod.values)
+    leads = {
+        a.zone_id: a.supervisor
+        for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=True).select_related("supervisor__user")
+    }
+    partners = {}
+    for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=False).select_related("supervisor"):
+        partners.setdefault(a.zone_id, []).append(a.supervisor)
+    schools = [s for s in School.objects.filter(office=office, is_active=True, zone__isnull=False).order_by("code")
+               if s.zone_id in leads]
+    created = 0
+    for month in range(FIRST_MONTH, today.month + 1):
+        current = month == today.month
+        for school in schools:
+            if current and rng.random() < 0.4:
+                continue  # this month is part-done: some schools are still to visit
+            lead = leads[school.zone_id]
+            last_day = min(today.day if current else 26, 26)
+            date = dt.date(today.year, month, rng.randint(3, max(3, last_day)))
+            if current and date > today:
+                date = today
+            co = [p for p in partners.get(school.zone_id, []) if rng.random() < 0.3]
+            visit = _visit_start(school, lead.user, co, date, rng, methods_pool)
+            for problem in selectors.problems_to_recheck(visit=visit):
+                result = RecheckResult.RECTIFIED if rng.random() < 0.8 else RecheckResult.NOT_RECTIFIED
+                services.recheck_record(problem=problem, user=lead.user, visit=visit, result=result,
+                                        notes="回访查看,已按要求整改。" if result == RecheckResult.RECTIFIED else "整改尚未到位,继续督促。")
+            if current and rng.random() < 0.15:
+                continue  # left as a draft in progress
+            _fill_and_submit(visit, lead.user, rng, problem_rate=0.12)
+            created += 1
+    for supervisor in {s.pk: s for s in leads.values()}.values():
+        for month in range(FIRST_MONTH, today.month):
+            if MonthlySummary.objects.filter(supervisor=supervisor, year=today.year, month=month).exists():
+                continue
+            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=today.year, month=month)
+            text = (
+                f"本月按计划完成责任区学校入校督导{figures['visits']}次,覆盖学校{figures['schools_covered']}所,"
+                f"发现问题{figures['problems_found']}个,已提出整改意见并限期整改;复查上月问题{figures['rechecks_done']}个。"
+            )
+            services.monthly_summary_save(supervisor=supervisor, year=today.year, month=month, text=text, submit=True)
+    return created
