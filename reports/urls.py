@@ -1,4 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("plaques/start/", views.plaques_start, name="plaques_start"),
+]

@@ -1,0 +1,19 @@
+"""Celery tasks: thin wrappers taking ids; the work is in ``reports.services``."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    name="reports.job_run",
+    autoretry_for=(Exception,),
+    retry_backoff=True,  # 1 s, 2 s, 4 s … (with jitter), capped below
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+    acks_late=True,
+    ignore_result=True,  # the Job row is the result
+)
+def job_run_task(self, job_id: int) -> None:
+    services.job_run(job_id=job_id, final_attempt=self.request.retries >= self.max_retries)
