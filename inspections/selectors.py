@@ -37,11 +37,16 @@ def open_problems() -> QuerySet[Problem]:
     )
 
 
-def problems_to_recheck(*, visit: Visit) -> list[Problem]:
-    """Earlier open problems of the visited school, with this visit's re-check if already recorded."""
+def problems_to_recheck(*, visit: Visit, include_rechecked_here: bool = False) -> list[Problem]:
+    """Earlier open problems of the visited school, with this visit's re-check if already recorded.
+    ``include_rechecked_here`` also keeps those found rectified during this very visit (the checklist
+    page shows them, so the re-check can be seen and changed until submitted)."""
+    problems = open_problems()
+    if include_rechecked_here:
+        rectified_elsewhere = Recheck.objects.filter(problem=OuterRef("pk"), result=RecheckResult.RECTIFIED).exclude(visit=visit)
+        problems = Problem.objects.exclude(Exists(rectified_elsewhere))
     return list(
-        open_problems()
-        .filter(school_id=visit.school_id, found_on__lte=visit.date)
+        problems.filter(school_id=visit.school_id, found_on__lte=visit.date)
         .exclude(visit=visit)
         .prefetch_related(Prefetch("rechecks", queryset=Recheck.objects.filter(visit=visit), to_attr="this_visit"))
         .order_by("-found_on")

@@ -290,7 +290,7 @@ def visit_update(
     co_supervisors: Iterable[Supervisor] | None = None, summary: str | None = None,
 ) -> Visit:
     """Autosave of the visit header; only fields given change."""
-    visit = Visit.objects.select_for_update().select_related("checklist", "school").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("checklist", "school").get(pk=visit.pk)
     _check_editable(visit.checklist, user)
     if date is not None:
         _check_visit_date(date, visit.school)
@@ -305,7 +305,9 @@ def visit_update(
         visit.methods = _check_methods(methods)
     if summary is not None:
         visit.summary = summary
-    visit.save()
+    # Write only the fields given: two autosaves of one header in flight must not undo each other.
+    given = {"date": date, "arrived_at": arrived_at, "left_at": left_at, "methods": methods, "summary": summary}
+    visit.save(update_fields=[name for name, value in given.items() if value is not None] + ["updated_at"])
     if co_supervisors is not None:
         co = [s for s in co_supervisors if s.office_id == visit.office_id]
         visit.supervisors.set([visit.created_by, *[s for s in co if s.pk != visit.created_by_id]])
@@ -327,7 +329,9 @@ def answer_save(*, answer: ChecklistAnswer, user, conclusion: str | None = None,
         answer.conclusion = conclusion
     if notes is not None:
         answer.notes = notes
-    answer.save()
+    # Write only the fields given: a conclusion and a note saved at the same moment both stay.
+    given = {"conclusion": conclusion, "notes": notes}
+    answer.save(update_fields=[name for name, value in given.items() if value is not None] + ["updated_at"])
     return answer
 
 
