@@ -4,6 +4,7 @@ from supervision.choices import OfficeLevel, Role
 from supervision.services import zone_set_supervisors
 
 from . import factories as f
+from .celery_fixtures import _celery_mode, celery_broker_down, celery_worker, media_root, unwritable_media_root  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

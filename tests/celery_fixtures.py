@@ -1,4 +1,4 @@
-"""A real Celery worker over Redis for tests marked ``@pytest.mark.celery``.
+"""Celery and media fixtures for the whole suite. A real Celery worker over Redis for tests marked ``@pytest.mark.celery``.
 
 The worker runs in a thread of the test process (``celery.contrib.testing.worker.start_worker``,
 solo pool), consuming from a queue of its own on a Redis database kept for tests, so parallel
