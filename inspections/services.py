@@ -499,7 +499,7 @@ def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text:
     summary, _created = MonthlySummary.objects.select_for_update().get_or_create(
         supervisor=supervisor, year=year, month=month
     )
-    if summary.submitted_at and not submit:
+    if summary.submitted_at:  # submitted figures stay frozen: a second submit must not recount them
         raise ValidationError(_("月总结已提交,不能再修改。"))
     summary.text = text.strip()
     if submit:

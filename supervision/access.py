@@ -195,6 +195,7 @@ def problems_visible_to(user):
 
     return Problem.objects.filter(visit__in=visits_visible_to(user).values("pk"))
 
+
 # --- Annual plans and checklist templates ---------------------------------------------------------
 
 
@@ -247,3 +248,34 @@ def checklist_templates_editable_by(user):
 
     return ChecklistTemplate.objects.filter(office__in=offices_planned_by(user).values("pk"))
 
+
+# --- Coverage and monthly summaries ---------------------------------------------------------------
+
+
+def schools_in_coverage_of(user) -> QuerySet[School]:
+    """Schools whose monthly coverage (全覆盖) a user follows: the offices an office role oversees and
+    a supervisor's zones. School users follow none (they see only their own school)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
+    scope = Q(office__in=overseen) | Q(
+        zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True
+    )
+    return School.objects.filter(pk__in=School.objects.filter(scope).values("pk"))
+
+
+def monthly_summaries_visible_to(user):
+    """A supervisor's own monthly summaries (drafts too) and the submitted ones of every office a
+    user oversees; a draft is its author's until submitted."""
+    from inspections.models import MonthlySummary
+
+    if not user.is_authenticated:
+        return MonthlySummary.objects.none()
+    if user.is_superuser:
+        return MonthlySummary.objects.all()
+    overseen = offices_overseen_by(user).values("pk")
+    return MonthlySummary.objects.filter(
+        Q(supervisor__user=user) | Q(supervisor__office__in=overseen, submitted_at__isnull=False)
+    )

@@ -121,3 +121,12 @@ class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
         fields = ["name", "address", "phone", "email"]
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -70,9 +70,16 @@ def supervisor_home(request):
     this_month = {d.school_id: d for d in todo.drafts if (d.date.year, d.date.month) == (todo.year, todo.month)}
     for school in todo.not_visited:
         school.my_draft = this_month.get(school.pk)
+    # Show the plan's school focus and/or kindergarten focus, whichever this supervisor's schools need.
+    kinds = {school.is_kindergarten for school in todo.not_visited + todo.visited} or {True, False}
     zones = selectors.zones_of_supervisor(user=request.user)
     return render(
-        request, "supervision/supervisor_home.html", {"supervisor": supervisor, "zones": zones, "todo": todo}
+        request,
+        "supervision/supervisor_home.html",
+        {
+            "supervisor": supervisor, "zones": zones, "todo": todo,
+            "show_school_focus": False in kinds, "show_kindergarten_focus": True in kinds,
+        },
     )
 
 

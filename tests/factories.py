@@ -85,3 +85,27 @@ def school_user(school: School, **kwargs):
     user = UserFactory(**kwargs)
     role_grant(user=user, role=Role.SCHOOL_USER, school=school)
     return user
+
+
+def visit_filled(*, user, school: School, date=None, problems: int = 0, rechecks=(), submit: bool = True, co_supervisors=()):
+    """A visit built through the services as a supervisor fills it: ``problems`` items get a problem
+    each, earlier problems in ``rechecks`` are re-checked as rectified, the rest answered 无问题,
+    then submitted (unless ``submit`` is False, leaving a draft)."""
+    from django.utils import timezone
+
+    from inspections import services as inspection_services
+    from inspections.choices import Conclusion, RecheckResult
+
+    visit = inspection_services.visit_start(
+        user=user, school=school, date=date or timezone.localdate(), methods=["campus_walk"], co_supervisors=co_supervisors
+    )
+    answers = list(visit.checklist.answers.all())
+    for n, answer in enumerate(answers[:problems], start=1):
+        inspection_services.problem_add(answer=answer, user=user, description=f"问题{n}", opinion="限期整改")
+    for problem in rechecks:
+        inspection_services.recheck_record(problem=problem, user=user, result=RecheckResult.RECTIFIED, visit=visit)
+    if submit:
+        for answer in answers[problems:]:
+            inspection_services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
+        inspection_services.checklist_submit(checklist=visit.checklist, user=user)
+    return visit
