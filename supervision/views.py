@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import selectors as inspection_selectors
+from reports import selectors as report_selectors
 from schools.models import School
 
 from . import access, selectors, services
@@ -88,7 +89,8 @@ def office_overview(request):
     offices = selectors.office_overview_for(user=request.user)
     if not offices and not request.user.is_superuser:
         raise Http404
-    return render(request, "supervision/office_overview.html", {"offices": offices})
+    printable = set(report_selectors.offices_starting_jobs_for(request.user).values_list("pk", flat=True))
+    return render(request, "supervision/office_overview.html", {"offices": offices, "printable": printable})
 
 
 # --- Zones ---------------------------------------------------------------------------------------
@@ -146,7 +148,8 @@ def zone_create(request):
 def zone_detail(request, pk):
     zone = get_object_or_404(access.zones_visible_to(request.user).select_related("office"), pk=pk)
     can_manage = access.can_manage_office(request.user, zone.office)
-    context = {"zone": zone, "can_manage": can_manage}
+    can_print = report_selectors.offices_starting_jobs_for(request.user).filter(pk=zone.office_id).exists()
+    context = {"zone": zone, "can_manage": can_manage, "can_print": can_print}
     context.update(selectors.zone_detail_context(zone=zone, with_candidates=can_manage))
     if can_manage:
         context["edit_form"] = ZoneForm(

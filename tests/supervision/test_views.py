@@ -371,3 +371,11 @@ def test_unassigned_filter_lists_each_supervisor_once(client, world):
     assigned = [s.name for s in client.get(reverse("supervisor_list") + "?unassigned=false").context["page"]]
     assert sorted(assigned) == ["李督学", "王督学"]
     assert [s.name for s in client.get(reverse("supervisor_list") + "?unassigned=true").context["page"]] == [free.name]
+
+
+def test_admin_and_director_get_the_print_all_plaques_button_viewers_do_not(client, world):
+    zone_url = reverse("zone_detail", args=[world["zone_a1"].pk])
+    for who, expected in [("admin_a", True), ("director_a", True), ("city_viewer", False)]:
+        client.force_login(world[who])
+        assert ("打印本责任区挂牌海报" in client.get(zone_url).content.decode()) is expected, who
+        assert ("打印全部挂牌海报" in client.get(reverse("office_overview")).content.decode()) is expected, who
