@@ -3,6 +3,14 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from inspections.api import (
+    ChecklistTemplateViewSet,
+    CoverageViewSet,
+    MonthlySummaryViewSet,
+    PlanViewSet,
+    ProblemViewSet,
+    VisitViewSet,
+)
 from schools.api import SchoolViewSet
 
 from .api import OfficeViewSet, SupervisorViewSet, ZoneViewSet
@@ -12,6 +20,12 @@ router.register("offices", OfficeViewSet, basename="office")
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("supervisors", SupervisorViewSet, basename="supervisor")
 router.register("schools", SchoolViewSet, basename="school")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("checklist-templates", ChecklistTemplateViewSet, basename="checklist-template")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("monthly-summaries", MonthlySummaryViewSet, basename="monthly-summary")
+router.register("coverage", CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -53,12 +53,12 @@ def grow_world(world, *, zones: int = 4) -> None:
     f.SchoolFactory.create_batch(3, office=office, zone=zone)
 
 
-def assert_list_queries(client, url, *, queries: int, world, django_assert_num_queries) -> None:
-    """The list costs ``queries`` SQL queries on the small world and on a larger one."""
+def assert_list_queries(client, url, *, queries: int, world, django_assert_num_queries, grow=grow_world) -> None:
+    """The list costs ``queries`` SQL queries on the small world and on a larger one (``grow`` makes it larger)."""
     with django_assert_num_queries(queries):
         small = client.get(url)
     assert small.status_code == 200
-    grow_world(world)
+    grow(world)
     with django_assert_num_queries(queries):
         large = client.get(url)
     assert large.status_code == 200

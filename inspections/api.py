@@ -1,0 +1,779 @@
+"""REST API of the monthly loop (经常性督导): plans, checklist templates, visits with their
+checklists, problems, supervisors' monthly summaries and coverage.
+
+The rules are the pages' rules (see ``supervision/api.py`` for the shared pieces): what a user may
+read is an ``access`` scope (anything outside it answers 404); a user who can read an object but
+may not change it gets 403; every write goes through ``inspections.services``, whose Chinese
+ValidationError becomes a 400.
+"""
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from schools.models import School
+from supervision import access
+from supervision.api import (
+    ActionInputMixin,
+    OfficeAdminWrites,
+    OfficeRecordSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    with_current,
+)
+from supervision.choices import Role
+from supervision.models import Office, Supervisor
+
+from . import selectors, services
+from .choices import Conclusion, Severity, VisitMethod
+from .filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, VisitFilter
+from .models import (
+    Checklist,
+    ChecklistAnswer,
+    ChecklistReopening,
+    ChecklistTemplate,
+    MonthlySummary,
+    Photo,
+    Plan,
+    PlanMonth,
+    Problem,
+    Recheck,
+    TemplateItem,
+    Visit,
+)
+
+PLAN_MONTH_FIELDS = ("school_focus", "kindergarten_focus", "other_tasks", "school_item_codes", "kindergarten_item_codes")
+ITEM_FIELDS = ("title", "guidance", "sub_points", "position")
+
+
+class LinesField(serializers.ListField):
+    """Text the models keep one entry a line (sub-points, every-month topics), exchanged as a list."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, data):
+        return [line.strip() for line in (data or "").splitlines() if line.strip()]
+
+    def to_internal_value(self, data):
+        return "\n".join(super().to_internal_value(data))
+
+
+class NameSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    """What the API shows and never takes as input: every field read-only (so in the schema too)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+def _check_year(value: int) -> int:
+    last = timezone.localdate().year + 5
+    if not 2000 <= value <= last:
+        raise serializers.ValidationError(_("年度应在2000年至%(last)d年之间。") % {"last": last})
+    return value
+
+
+# --- Annual plans (工作计划) -----------------------------------------------------------------------
+
+
+class OfficePlannerWrites(OfficeAdminWrites):
+    """Plans and templates are written by the office's admins and director; higher offices and
+    supervisors only read them (403)."""
+
+    message = _("只有该督导室的管理员或主任可以进行此操作。")
+    writable_offices = staticmethod(access.offices_planned_by)
+
+
+class PlannedRecordSerializer(OfficeRecordSerializer):
+    """A plan or template: made for an office the user plans for, for one year."""
+
+    office = ScopedPrimaryKeyRelatedField(scope=access.offices_planned_by, queryset=Office.objects.none())
+
+    def validate_year(self, value):
+        return _check_year(value)
+
+
+class PlanMonthSerializer(serializers.ModelSerializer):
+    school_item_codes = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, help_text=_("学校清单中本月重点事项的编号。")
+    )
+    kindergarten_item_codes = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, help_text=_("幼儿园清单中本月重点事项的编号。")
+    )
+
+    class Meta:
+        model = PlanMonth
+        fields = ["month", *PLAN_MONTH_FIELDS]
+        read_only_fields = ["month"]
+
+
+class PlanSerializer(PlannedRecordSerializer):
+    monthly_topics = LinesField(read_only=True, help_text=_("每月必查事项,每月的清单都会加上。"))
+    copy_from_previous = serializers.BooleanField(
+        default=True, write_only=True, help_text=_("复制上一年度的每月重点和每月必查事项。")
+    )
+    months = PlanMonthSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "office", "office_name", "year", "title", "monthly_topics", "copy_from_previous", "months", "updated_at"]
+        read_only_fields = ["title", "updated_at"]
+        # plan_create reports an existing year in the office's own words.
+        validators = []
+
+    def create(self, validated_data):
+        return services.plan_create(**validated_data)
+
+
+class PlanUpdateSerializer(PlanSerializer):
+    office = serializers.PrimaryKeyRelatedField(read_only=True)
+    monthly_topics = LinesField(required=False, help_text=_("每月必查事项,每月的清单都会加上。"))
+    copy_from_previous = None
+
+    class Meta(PlanSerializer.Meta):
+        fields = [name for name in PlanSerializer.Meta.fields if name != "copy_from_previous"]
+        read_only_fields = ["year", "updated_at"]
+
+    def update(self, instance, validated_data):
+        return services.plan_save(plan=instance, **with_current(instance, validated_data, ("title", "monthly_topics")))
+
+
+class PlanViewSet(ScopedViewSet):
+    """Annual plans with their twelve months: read by whoever oversees the office and by its
+    supervisors; created (copied from the year before) and edited by its admins and director."""
+
+    serializer_class = PlanSerializer
+    update_serializer_class = PlanUpdateSerializer
+    permission_classes = [permissions.IsAuthenticated, OfficePlannerWrites]
+    filterset_class = PlanFilter
+    ordering_fields = ["year", "office__division_code"]
+    ordering = ["office__division_code", "-year"]
+
+    def get_queryset(self):
+        return (
+            access.plans_visible_to(self.request.user)
+            .select_related("office")
+            .prefetch_related(Prefetch("months", queryset=PlanMonth.objects.order_by("month")))
+        )
+
+    @extend_schema(request=PlanMonthSerializer, responses=PlanMonthSerializer, summary=_("修改某月的督导重点"))
+    @action(detail=True, methods=["patch"], url_path=r"months/(?P<month>[0-9]{1,2})")
+    def months(self, request, pk=None, month=None):
+        plan = self.get_object()
+        entry = get_object_or_404(PlanMonth.objects.select_related("plan"), plan=plan, month=int(month))
+        data = self._input(PlanMonthSerializer, partial=True)
+        entry = services.plan_month_save(plan_month=entry, **with_current(entry, data, PLAN_MONTH_FIELDS))
+        return Response(PlanMonthSerializer(entry).data)
+
+
+# --- Checklist templates ------------------------------------------------------------------------
+
+
+class TemplateItemSerializer(serializers.ModelSerializer):
+    sub_points = LinesField(required=False, help_text=_("检查细目,每项一行。"))
+
+    class Meta:
+        model = TemplateItem
+        fields = ["id", "code", "title", "guidance", "sub_points", "position"]
+        extra_kwargs = {"guidance": {"required": False}, "position": {"required": False}}
+
+
+class TemplateItemUpdateSerializer(TemplateItemSerializer):
+    # The plan marks focus items by code, so an existing item keeps its code (as on the page).
+    code = serializers.CharField(read_only=True)
+
+
+class ChecklistTemplateSerializer(PlannedRecordSerializer):
+    audience_label = serializers.CharField(source="get_audience_display", read_only=True)
+    items = TemplateItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "office", "office_name", "year", "audience", "audience_label", "title", "version", "updated_at", "items"]
+        read_only_fields = ["title", "version", "updated_at"]
+        # Asking for an existing template returns it (template_ensure).
+        validators = []
+
+    def create(self, validated_data):
+        return services.template_ensure(**validated_data)
+
+
+class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The standing items (八项/六项) per office, year and audience. Each item change makes a new
+    version; checklists already filled keep the wording they were filled against."""
+
+    serializer_class = ChecklistTemplateSerializer
+    permission_classes = [permissions.IsAuthenticated, OfficePlannerWrites]
+    filterset_class = ChecklistTemplateFilter
+    ordering_fields = ["year", "audience", "office__division_code"]
+    ordering = ["office__division_code", "-year", "audience"]
+
+    def get_queryset(self):
+        return (
+            access.checklist_templates_visible_to(self.request.user)
+            .select_related("office")
+            .prefetch_related(Prefetch("items", queryset=TemplateItem.objects.order_by("position", "code")))
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
+
+    def _template_response(self, template, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=template.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(request=TemplateItemSerializer, responses={201: ChecklistTemplateSerializer}, summary=_("添加督导事项"))
+    @action(detail=True, methods=["post"], url_path="items")
+    def add_item(self, request, pk=None):
+        template = self.get_object()
+        data = self._input(TemplateItemSerializer)
+        services.template_item_save(template=template, **data)
+        return self._template_response(template, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"], request=TemplateItemUpdateSerializer, responses=ChecklistTemplateSerializer,
+        summary=_("修改督导事项"),
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None}, summary=_("删除督导事项"))
+    @action(detail=True, methods=["patch", "delete"], url_path=r"items/(?P<item_id>[0-9]+)")
+    def item(self, request, pk=None, item_id=None):
+        template = self.get_object()
+        item = get_object_or_404(template.items.all(), pk=item_id)
+        if request.method == "DELETE":
+            services.template_item_delete(item=item)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = self._input(TemplateItemUpdateSerializer, partial=True)
+        services.template_item_save(template=template, item=item, code=item.code, **with_current(item, data, ITEM_FIELDS))
+        return self._template_response(template)
+
+
+# --- Visits and their checklists ----------------------------------------------------------------
+
+
+def _visits_readable_by(user):
+    """As on the visit page: visits in the user's scope, plus those they attended (a joint visit
+    with a colleague of another zone)."""
+    return Visit.objects.filter(
+        Q(pk__in=access.visits_visible_to(user).values("pk")) | Q(pk__in=access.visits_editable_by(user).values("pk"))
+    )
+
+
+def _colleagues_of(user):
+    """Who may join a supervisor's visit: the active supervisors of their office (as on the page)."""
+    return Supervisor.objects.filter(office__supervisors__user=user, is_active=True)
+
+
+def _problems():
+    """Problems with whether each is still open (selectors.open_problems) and their re-checks."""
+    return (
+        Problem.objects.select_related("school__zone")
+        .annotate(is_open=Exists(selectors.open_problems().filter(pk=OuterRef("pk"))))
+        .prefetch_related(Prefetch("rechecks", queryset=Recheck.objects.order_by("-date", "-created_at")))
+    )
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("照片地址;只有能查看该次督导的用户可以打开。"))
+    sha256 = serializers.CharField(source="original_sha256", read_only=True, help_text=_("原图的 SHA-256。"))
+
+    class Meta:
+        model = Photo
+        fields = ["id", "url", "sha256", "uploaded_at"]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("inspections:photo", args=[obj.pk]))
+
+
+class AnswerSerializer(ReadOnlyModelSerializer):
+    sub_points = LinesField(read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    conclusion_label = serializers.CharField(source="get_conclusion_display", read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistAnswer
+        fields = [
+            "id", "position", "code", "title", "guidance", "sub_points", "is_focus", "source", "source_label",
+            "conclusion", "conclusion_label", "notes", "photos", "updated_at",
+        ]
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    """One item's autosave: only the fields sent change."""
+
+    conclusion = serializers.ChoiceField(choices=[("", ""), *Conclusion.choices], required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    # A plain file: the service checks that it is an image and says so in Chinese.
+    image = serializers.FileField(help_text=_("现场照片(JPEG/PNG 等),会重新编码并缩小。"))
+
+
+class RecheckSerializer(ReadOnlyModelSerializer):
+    mode_label = serializers.CharField(source="get_mode_display", read_only=True)
+    result_label = serializers.CharField(source="get_result_display", read_only=True)
+
+    class Meta:
+        model = Recheck
+        fields = ["id", "problem", "visit", "date", "mode", "mode_label", "result", "result_label", "notes", "created_at"]
+
+
+class RecheckInputSerializer(serializers.Serializer):
+    problem = ScopedPrimaryKeyRelatedField(scope=access.problems_visible_to, queryset=Problem.objects.none())
+    result = serializers.CharField(help_text=_("rectified(已整改到位)或 not_rectified(未整改到位)。"))
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProblemSerializer(ReadOnlyModelSerializer):
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    zone = serializers.IntegerField(source="school.zone_id", read_only=True, allow_null=True)
+    zone_name = serializers.CharField(source="school.zone.name", read_only=True, allow_null=True)
+    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    is_open = serializers.BooleanField(read_only=True, help_text=_("尚未复查为已整改到位(未销号)。"))
+    rechecks = RecheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id", "office", "school", "school_name", "zone", "zone_name", "visit", "answer", "item_code", "item_title",
+            "description", "severity", "severity_label", "opinion", "deadline", "found_on", "is_open", "rechecks",
+            "created_at",
+        ]
+
+
+class ProblemInputSerializer(serializers.Serializer):
+    description = serializers.CharField(allow_blank=True)
+    opinion = serializers.CharField(allow_blank=True, help_text=_("整改意见。"))
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR)
+    deadline = serializers.DateField(required=False, allow_null=True, help_text=_("整改期限;不填则为督导日期后一个月。"))
+
+
+class ChecklistSerializer(ReadOnlyModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "status", "status_label", "template", "template_version", "submitted_at"]
+
+
+class ReopeningSerializer(ReadOnlyModelSerializer):
+    by_name = serializers.CharField(source="by.get_full_name", read_only=True)
+
+    class Meta:
+        model = ChecklistReopening
+        fields = ["reason", "by_name", "at"]
+
+
+class ChecklistDetailSerializer(ChecklistSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+    reopenings = ReopeningSerializer(many=True, read_only=True)
+
+    class Meta(ChecklistSerializer.Meta):
+        fields = [*ChecklistSerializer.Meta.fields, "answers", "reopenings"]
+
+
+class VisitSerializer(ReadOnlyModelSerializer):
+    """A visit as listed: its header and where its checklist stands."""
+
+    office_name = serializers.CharField(source="office.name", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    zone = serializers.IntegerField(source="school.zone_id", read_only=True, allow_null=True)
+    zone_name = serializers.CharField(source="school.zone.name", read_only=True, allow_null=True)
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), read_only=True)
+    supervisors = NameSerializer(many=True, read_only=True)
+    created_by = NameSerializer(read_only=True)
+    checklist = ChecklistSerializer(read_only=True)
+    items = serializers.IntegerField(read_only=True, help_text=_("清单事项数。"))
+    answered = serializers.IntegerField(read_only=True, help_text=_("已填写结论的事项数。"))
+    problem_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id", "office", "office_name", "school", "school_name", "zone", "zone_name", "date", "arrived_at", "left_at",
+            "methods", "supervisors", "created_by", "summary", "checklist", "items", "answered", "problem_count",
+            "updated_at",
+        ]
+
+
+class VisitDetailSerializer(VisitSerializer):
+    """A visit with its whole checklist, the problems it found and the re-checks made during it."""
+
+    checklist = ChecklistDetailSerializer(read_only=True)
+    problems = ProblemSerializer(many=True, read_only=True)
+    rechecks = RecheckSerializer(many=True, read_only=True)
+
+    class Meta(VisitSerializer.Meta):
+        fields = [*VisitSerializer.Meta.fields, "problems", "rechecks"]
+
+
+class VisitStartSerializer(serializers.Serializer):
+    school = ScopedPrimaryKeyRelatedField(scope=access.schools_visible_to, queryset=School.objects.none())
+    date = serializers.DateField()
+    arrived_at = serializers.TimeField(required=False, allow_null=True)
+    left_at = serializers.TimeField(required=False, allow_null=True)
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), required=False)
+    co_supervisors = ScopedPrimaryKeyRelatedField(
+        scope=_colleagues_of, queryset=Supervisor.objects.none(), many=True, required=False,
+        help_text=_("联合督导时同行的督学编号(本督导室在岗督学)。"),
+    )
+
+
+class VisitUpdateSerializer(VisitStartSerializer):
+    """The visit header's autosave: only the fields sent change."""
+
+    school = None
+    date = serializers.DateField(required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text=_("重新打开的原因(必填)。"))
+
+
+class VisitWrites(permissions.BasePermission):
+    """Only supervisors start visits; only the supervisors present change one (others who can see
+    it get 403). The office's admins may also reopen a submitted checklist."""
+
+    message = _("只有参加本次督导的督学可以填写清单。")
+
+    def has_permission(self, request, view):
+        if view.action != "create":
+            return True
+        self.message = _("只有责任督学可以填报入校督导。")
+        return Role.SUPERVISOR in access.user_roles(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        user = request.user
+        if request.method in permissions.SAFE_METHODS or access.visits_editable_by(user).filter(pk=obj.pk).exists():
+            return True
+        return view.action == "reopen" and access.can_manage_office(user, obj.office)
+
+
+class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """School visits (入校督导) with their checklists. A school user sees only the submitted visits
+    of their own school; the supervisors present fill the checklist, item by item."""
+
+    serializer_class = VisitSerializer
+    permission_classes = [permissions.IsAuthenticated, VisitWrites]
+    filterset_class = VisitFilter
+    search_fields = ["school__name"]
+    ordering_fields = ["date", "school__name"]
+    ordering = ["-date", "-created_at"]
+
+    def get_serializer_class(self):
+        return VisitSerializer if self.action == "list" else VisitDetailSerializer
+
+    def get_queryset(self):
+        queryset = (
+            _visits_readable_by(self.request.user)
+            .select_related("office", "school__zone", "created_by", "checklist")
+            .prefetch_related("supervisors")
+            .annotate(
+                items=Count("checklist__answers", distinct=True),
+                answered=Count("checklist__answers", filter=~Q(checklist__answers__conclusion=""), distinct=True),
+                problem_count=Count("problems", distinct=True),
+            )
+        )
+        if self.action == "retrieve":
+            queryset = self._with_checklist(queryset)
+        return queryset
+
+    @staticmethod
+    def _with_checklist(queryset):
+        return queryset.prefetch_related(
+            Prefetch(
+                "checklist__answers",
+                queryset=ChecklistAnswer.objects.order_by("position").prefetch_related(
+                    Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at"))
+                ),
+            ),
+            Prefetch("checklist__reopenings", queryset=ChecklistReopening.objects.select_related("by")),
+            Prefetch("problems", queryset=_problems().order_by("created_at")),
+            Prefetch("rechecks", queryset=Recheck.objects.order_by("problem__found_on", "pk")),
+        )
+
+    def _visit_response(self, visit, status_code=status.HTTP_200_OK) -> Response:
+        """A written visit read back through the user's scope, whole, as ``retrieve`` shows it."""
+        fresh = self._with_checklist(self.get_queryset()).get(pk=visit.pk)
+        return Response(VisitDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    def _answer(self, visit, answer_id) -> ChecklistAnswer:
+        return get_object_or_404(ChecklistAnswer.objects.select_related("checklist__visit"), checklist__visit=visit, pk=answer_id)
+
+    @extend_schema(request=VisitStartSerializer, responses={201: VisitDetailSerializer}, summary=_("开始入校督导"))
+    def create(self, request):
+        data = self._input(VisitStartSerializer)
+        visit = services.visit_start(user=request.user, **data)
+        return self._visit_response(visit, status.HTTP_201_CREATED)
+
+    @extend_schema(request=VisitUpdateSerializer, responses=VisitDetailSerializer, summary=_("保存督导基本情况"))
+    def partial_update(self, request, pk=None):
+        visit = self.get_object()
+        services.visit_update(visit=visit, user=request.user, **self._input(VisitUpdateSerializer, partial=True))
+        return self._visit_response(visit)
+
+    @extend_schema(responses={204: None}, summary=_("删除误建的督导草稿"))
+    def destroy(self, request, pk=None):
+        services.visit_discard(visit=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AnswerInputSerializer, responses=AnswerSerializer, summary=_("填写清单事项"))
+    @action(detail=True, methods=["patch"], url_path=r"answers/(?P<answer_id>[0-9]+)")
+    def answer(self, request, pk=None, answer_id=None):
+        answer = self._answer(self.get_object(), answer_id)
+        answer = services.answer_save(answer=answer, user=request.user, **self._input(AnswerInputSerializer, partial=True))
+        return Response(AnswerSerializer(answer, context=self.get_serializer_context()).data)
+
+    @extend_schema(request={"multipart/form-data": PhotoInputSerializer}, responses={201: PhotoSerializer}, summary=_("上传现场照片"))
+    @action(
+        detail=True, methods=["post"], url_path=r"answers/(?P<answer_id>[0-9]+)/photos",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def photos(self, request, pk=None, answer_id=None):
+        answer = self._answer(self.get_object(), answer_id)
+        photo = services.photo_add(answer=answer, user=request.user, upload=self._input(PhotoInputSerializer)["image"])
+        return Response(PhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, summary=_("删除现场照片"))
+    @action(detail=True, methods=["delete"], url_path=r"photos/(?P<photo_id>[0-9]+)")
+    def photo(self, request, pk=None, photo_id=None):
+        visit = self.get_object()
+        photo = get_object_or_404(Photo.objects.select_related("answer__checklist"), answer__checklist__visit=visit, pk=photo_id)
+        services.photo_delete(photo=photo, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ProblemInputSerializer, responses={201: ProblemSerializer}, summary=_("记录发现的问题"))
+    @action(detail=True, methods=["post"], url_path=r"answers/(?P<answer_id>[0-9]+)/problems")
+    def problems(self, request, pk=None, answer_id=None):
+        answer = self._answer(self.get_object(), answer_id)
+        problem = services.problem_add(answer=answer, user=request.user, **self._input(ProblemInputSerializer))
+        problem = _problems().get(pk=problem.pk)
+        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, summary=_("删除记录的问题"))
+    @action(detail=True, methods=["delete"], url_path=r"problems/(?P<problem_id>[0-9]+)")
+    def problem(self, request, pk=None, problem_id=None):
+        visit = self.get_object()
+        problem = get_object_or_404(Problem.objects.select_related("answer__checklist"), visit=visit, pk=problem_id)
+        services.problem_delete(problem=problem, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=VisitDetailSerializer, summary=_("提交并锁定清单"))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        visit = self.get_object()
+        services.checklist_submit(checklist=visit.checklist, user=request.user)
+        return self._visit_response(visit)
+
+    @extend_schema(request=ReopenSerializer, responses=VisitDetailSerializer, summary=_("填写原因后重新打开清单"))
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        visit = self.get_object()
+        services.checklist_reopen(checklist=visit.checklist, user=request.user, reason=self._input(ReopenSerializer)["reason"])
+        return self._visit_response(visit)
+
+    @extend_schema(request=RecheckInputSerializer, responses={201: RecheckSerializer}, summary=_("复查本校以前发现的问题"))
+    @action(detail=True, methods=["post"])
+    def rechecks(self, request, pk=None):
+        visit = self.get_object()
+        recheck = services.recheck_record(visit=visit, user=request.user, **self._input(RecheckInputSerializer))
+        return Response(RecheckSerializer(recheck).data, status=status.HTTP_201_CREATED)
+
+
+# --- Problems ---------------------------------------------------------------------------------------
+
+
+class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Problems found on visits (发现问题), with their re-checks; open ones await 销号."""
+
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilter
+    search_fields = ["description", "school__name", "item_title"]
+    ordering_fields = ["found_on", "deadline", "severity", "school__name"]
+    ordering = ["-found_on", "-created_at"]
+
+    def get_queryset(self):
+        return _problems().filter(pk__in=access.problems_visible_to(self.request.user).values("pk"))
+
+
+# --- Monthly summaries (月总结报告) ---------------------------------------------------------------
+
+
+class FiguresSerializer(serializers.Serializer):
+    visits = serializers.IntegerField(help_text=_("入校督导人次。"))
+    schools_covered = serializers.IntegerField(help_text=_("督导学校数。"))
+    problems_found = serializers.IntegerField(help_text=_("发现问题数。"))
+    rechecks_done = serializers.IntegerField(help_text=_("复查次数。"))
+
+
+def _active_supervisor(user) -> Supervisor | None:
+    supervisor = getattr(user, "supervisor", None)
+    return supervisor if supervisor is not None and supervisor.is_active else None
+
+
+class MonthlySummarySerializer(serializers.ModelSerializer):
+    supervisor_name = serializers.CharField(source="supervisor.name", read_only=True)
+    office = serializers.IntegerField(source="supervisor.office_id", read_only=True)
+    office_name = serializers.CharField(source="supervisor.office.name", read_only=True)
+    submitted = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField(
+        help_text=_("已提交的总结为提交时固定的数据;草稿在单条查看时为实时数据,列表中为空。")
+    )
+    submit = serializers.BooleanField(default=False, write_only=True, help_text=_("提交并固定数据;提交后不能再修改。"))
+
+    class Meta:
+        model = MonthlySummary
+        fields = [
+            "id", "supervisor", "supervisor_name", "office", "office_name", "year", "month", "text", "figures",
+            "submitted", "submitted_at", "submit", "updated_at",
+        ]
+        read_only_fields = ["supervisor", "submitted_at", "updated_at"]
+        extra_kwargs = {"text": {"default": ""}}
+        # One summary per supervisor and month: saving a month again updates its draft.
+        validators = []
+
+    def get_submitted(self, obj) -> bool:
+        return obj.submitted_at is not None
+
+    @extend_schema_field(FiguresSerializer(allow_null=True))
+    def get_figures(self, obj):
+        if obj.submitted_at:
+            return obj.figures
+        if self.context.get("live_figures"):
+            return selectors.monthly_summary_figures(supervisor=obj.supervisor, year=obj.year, month=obj.month)
+        return None
+
+    def create(self, validated_data):
+        return services.monthly_summary_save(supervisor=_active_supervisor(self.context["request"].user), **validated_data)
+
+
+class MonthlySummaryUpdateSerializer(MonthlySummarySerializer):
+    class Meta(MonthlySummarySerializer.Meta):
+        read_only_fields = ["supervisor", "year", "month", "submitted_at", "updated_at"]
+
+    def update(self, instance, validated_data):
+        return services.monthly_summary_save(
+            supervisor=instance.supervisor, year=instance.year, month=instance.month,
+            text=validated_data.get("text", instance.text), submit=validated_data.get("submit", False),
+        )
+
+
+class SummaryWrites(permissions.BasePermission):
+    """A supervisor writes their own summaries; everyone else who can read one gets 403."""
+
+    message = _("只有填写该总结的督学可以修改。")
+
+    def has_permission(self, request, view):
+        if view.action != "create":
+            return True
+        self.message = _("只有在岗的责任督学可以填写月总结。")
+        return _active_supervisor(request.user) is not None
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or obj.supervisor.user_id == request.user.pk
+
+
+class MonthlySummaryViewSet(ScopedViewSet):
+    """Supervisors' monthly summaries (月总结报告): a supervisor's own, drafts too; the submitted
+    ones of every office a user oversees. Saving a month again updates its draft."""
+
+    serializer_class = MonthlySummarySerializer
+    update_serializer_class = MonthlySummaryUpdateSerializer
+    permission_classes = [permissions.IsAuthenticated, SummaryWrites]
+    filterset_class = MonthlySummaryFilter
+    ordering_fields = ["year", "month", "supervisor__name"]
+    ordering = ["-year", "-month", "supervisor__name"]
+
+    def get_queryset(self):
+        return access.monthly_summaries_visible_to(self.request.user).select_related("supervisor__office")
+
+    def get_serializer_context(self):
+        # Live figures cost four queries a draft: only for one summary at a time, never a list.
+        return {**super().get_serializer_context(), "live_figures": self.action != "list"}
+
+
+# --- Coverage (全覆盖) --------------------------------------------------------------------------------
+
+
+class CoverageSchoolSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    visit_count = serializers.IntegerField(help_text=_("本月已提交的督导次数。"))
+    draft_count = serializers.IntegerField(help_text=_("本月尚在草稿中的督导次数。"))
+    last_visit = serializers.DateField(allow_null=True, help_text=_("本月最近一次已提交督导的日期。"))
+
+
+class RateSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    not_visited = serializers.IntegerField()
+    rate = serializers.IntegerField(help_text=_("覆盖率(百分比)。"))
+
+
+class ZoneCoverageSerializer(RateSerializer):
+    zone = serializers.IntegerField(source="zone.pk", allow_null=True)
+    zone_name = serializers.CharField(source="zone.name", allow_null=True)
+    office = serializers.IntegerField(source="office.pk")
+    office_name = serializers.CharField(source="office.name")
+    late = serializers.BooleanField(help_text=_("已过27日仍有学校未督导。"))
+    warning = serializers.BooleanField(help_text=_("距27日不足一周,仍有学校未督导。"))
+    schools = CoverageSchoolSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)  # one month's coverage, though served by the viewset's ``list``
+class CoverageSerializer(RateSerializer):
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    due = serializers.DateField(help_text=_("月报截止日(每月27日)。"))
+    deadline_passed = serializers.BooleanField()
+    drafts = serializers.IntegerField(help_text=_("本月只有草稿的学校数。"))
+    late_zones = serializers.IntegerField()
+    zones = ZoneCoverageSerializer(many=True)
+
+
+class MonthQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, help_text=_("年度,默认本年。"))
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12, help_text=_("月份,默认本月。"))
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs = {"year": attrs.get("year", today.year), "month": attrs.get("month", today.month)}
+        if (attrs["year"], attrs["month"]) > (today.year, today.month):
+            raise serializers.ValidationError(_("不能选择未来的月份。"))
+        return attrs
+
+
+class CoverageViewSet(viewsets.GenericViewSet):
+    """全覆盖 of one month: every active school a user follows (an office role's offices, a
+    supervisor's zones), visited or not, grouped by zone; late zones are flagged."""
+
+    serializer_class = CoverageSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(parameters=[MonthQuerySerializer], responses=CoverageSerializer, summary=_("某月入校督导全覆盖情况"))
+    def list(self, request):
+        query = MonthQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        coverage = selectors.coverage_for_month(
+            schools=access.schools_in_coverage_of(request.user), today=timezone.localdate(), **query.validated_data
+        )
+        return Response(CoverageSerializer(coverage).data)
