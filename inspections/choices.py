@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Audience(models.TextChoices):
-    """Which checklist a school gets: schools have 8 standing items, kindergartens 6."""
+    """Which checklist a school gets: schools have 8 standing items, kindergartens 6, and off-campus
+    tutoring institutions their own list (seed 004: 校外培训机构责任督学)."""
 
     SCHOOL = "school", _("中小学校")
     KINDERGARTEN = "kindergarten", _("幼儿园")
+    TUTORING = "tutoring", _("校外培训机构")
 
 
 class VisitMethod(models.TextChoices):

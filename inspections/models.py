@@ -57,7 +57,13 @@ class PlanMonth(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "month"], name="one_entry_per_plan_month")]
 
     def focus_codes(self, audience: str) -> list[str]:
-        return self.kindergarten_item_codes if audience == Audience.KINDERGARTEN else self.school_item_codes
+        # The plan names a monthly focus for schools and for kindergartens; tutoring has none.
+        return {Audience.SCHOOL: self.school_item_codes, Audience.KINDERGARTEN: self.kindergarten_item_codes}.get(
+            audience, []
+        )
+
+    def focus_text(self, audience: str) -> str:
+        return {Audience.SCHOOL: self.school_focus, Audience.KINDERGARTEN: self.kindergarten_focus}.get(audience, "")
 
 
 class ChecklistTemplate(models.Model):

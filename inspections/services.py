@@ -11,13 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schools.choices import SchoolKind
 from schools.models import School
 from supervision import access
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
 from .choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity, VisitMethod
-from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS
+from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 from .models import (
     Checklist,
     ChecklistAnswer,
@@ -37,7 +38,11 @@ MAX_PHOTOS_PER_ITEM = 9
 
 
 def audience_of(school: School) -> str:
-    return Audience.KINDERGARTEN if school.is_kindergarten else Audience.SCHOOL
+    if school.is_kindergarten:
+        return Audience.KINDERGARTEN
+    if school.kind == SchoolKind.TUTORING:
+        return Audience.TUTORING
+    return Audience.SCHOOL
 
 
 def today() -> dt.date:
@@ -64,7 +69,7 @@ def template_ensure(*, office: Office, year: int, audience: str) -> ChecklistTem
     if previous:
         rows = [(i.code, i.title, i.guidance, i.sub_points) for i in previous.items.all()]
     else:
-        rows = KINDERGARTEN_ITEMS if audience == Audience.KINDERGARTEN else SCHOOL_ITEMS
+        rows = {Audience.KINDERGARTEN: KINDERGARTEN_ITEMS, Audience.TUTORING: TUTORING_ITEMS}.get(audience, SCHOOL_ITEMS)
     TemplateItem.objects.bulk_create(
         TemplateItem(template=template, code=code, title=str(title), guidance=str(guidance), sub_points=sub, position=n)
         for n, (code, title, guidance, sub) in enumerate(rows, start=1)

@@ -23,7 +23,7 @@ from supervision import access
 from supervision.models import Supervisor
 
 from . import selectors, services
-from .choices import Audience, Conclusion, ItemSource, RecheckResult, VisitMethod
+from .choices import Conclusion, ItemSource, RecheckResult, VisitMethod
 from .forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from .models import ChecklistAnswer, Photo, Problem, Visit
 
@@ -181,8 +181,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
     plan_month = checklist.plan_month
     focus_text = ""
     if plan_month:
-        audience = services.audience_of(visit.school)
-        focus_text = plan_month.kindergarten_focus if audience == Audience.KINDERGARTEN else plan_month.school_focus
+        focus_text = plan_month.focus_text(services.audience_of(visit.school))
     context = {
         "visit": visit,
         "checklist": checklist,

@@ -148,7 +148,7 @@ def test_director_creates_next_years_plan_copied_from_this_year(world, loop, tod
     assert response.status_code == 201, response.content
     assert response.json()["title"] == A_TITLE.format(y=today.year + 1)
     assert response.json()["months"][2]["school_item_codes"] == ["S6"]
-    assert ChecklistTemplate.objects.filter(office=world["county_a"], year=today.year + 1).count() == 2
+    assert ChecklistTemplate.objects.filter(office=world["county_a"], year=today.year + 1).count() == 3  # schools, kindergartens, tutoring institutions
 
 
 def test_a_plan_can_start_empty_instead_of_copied(world, loop, today):

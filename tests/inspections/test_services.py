@@ -257,3 +257,14 @@ def test_plan_copies_from_the_previous_year(world):
         services.plan_month_save(plan_month=march, school_focus="", kindergarten_focus="", other_tasks="",
                                  school_item_codes=["S99"], kindergarten_item_codes=[])
     assert ChecklistAnswer.objects.count() == 0
+
+
+def test_a_tutoring_institution_gets_its_own_checklist_not_the_school_items(world):
+    from tests.factories import SchoolFactory
+
+    institution = SchoolFactory(office=world["county_a"], zone=world["zone_a1"], kind="tutoring", name="启航培训学校")
+    visit = services.visit_start(user=world["sup_a1"].user, school=institution, date=timezone.localdate(),
+                                 methods=["file_review"])
+    titles = [a.title for a in visit.checklist.answers.all()]
+    assert titles[:2] == ["办学资质与登记", "培训内容与时间"]
+    assert "招生、收费、择校" not in titles
