@@ -51,3 +51,49 @@ class RecheckMode(models.TextChoices):
 class RecheckResult(models.TextChoices):
     RECTIFIED = "rectified", _("已整改到位")
     NOT_RECTIFIED = "not_rectified", _("未整改到位")
+
+
+class TicketStatus(models.TextChoices):
+    """Rectification ticket states; allowed moves are in inspections.ticket_services.TRANSITIONS."""
+
+    OPEN = "open", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    SUBMITTED = "submitted", _("已提交整改报告")
+    CLOSED = "closed", _("已销号")
+
+
+class TicketAction(models.TextChoices):
+    CREATED = "created", _("生成整改通知")
+    STARTED = "started", _("开始整改")
+    REPORT_SUBMITTED = "report_submitted", _("提交整改报告")
+    RETURNED = "returned", _("退回重新整改")
+    CLOSED = "closed", _("复查销号")
+    RECHECKED = "rechecked", _("复查")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("同意延期")
+    EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+    ESCALATION_PROPOSED = "escalation_proposed", _("提请升级督办")
+    ESCALATION_CONFIRMED = "escalation_confirmed", _("确认升级督办")
+    ESCALATION_DISMISSED = "escalation_dismissed", _("暂不升级")
+    EVIDENCE_ADDED = "evidence_added", _("上传佐证材料")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class EscalationLevel(models.IntegerChoices):
+    """The ladder for unresolved problems (seed 003: 督办、通报、约谈、问责)."""
+
+    URGE = 1, _("督办")
+    NOTICE = 2, _("通报")
+    SUMMONS = 3, _("约谈")
+    ACCOUNTABILITY = 4, _("问责")
+
+
+class EscalationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待主任确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISMISSED = "dismissed", _("暂不升级")

@@ -17,7 +17,7 @@ from supervision import access
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
-from .choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity, VisitMethod
+from .choices import Audience, ChecklistStatus, TicketAction, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity, VisitMethod
 from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 from .models import (
     Checklist,
@@ -400,6 +400,9 @@ def problem_add(
 @transaction.atomic
 def problem_delete(*, problem: Problem, user) -> None:
     _check_editable(problem.answer.checklist, user)
+    ticket = getattr(problem, "ticket", None)
+    if ticket is not None and ticket.events.exclude(action=TicketAction.CREATED).exists():
+        raise ValidationError(_("该问题的整改已在进行,不能删除。"))
     problem.delete()
 
 
@@ -425,6 +428,10 @@ def checklist_submit(*, checklist: Checklist, user) -> Checklist:
     checklist.submitted_at = timezone.now()
     checklist.submitted_by = user
     checklist.save()
+    # Every problem found becomes a rectification ticket the school sees at once.
+    from .ticket_services import tickets_open
+
+    tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user)
     return checklist
 
 

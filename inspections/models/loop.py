@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from schools.models import School
 from supervision.models import Office, Supervisor
 
-from .choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity
+from ..choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity
 
 month_validators = [MinValueValidator(1), MaxValueValidator(12)]
 
