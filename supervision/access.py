@@ -279,3 +279,30 @@ def monthly_summaries_visible_to(user):
     return MonthlySummary.objects.filter(
         Q(supervisor__user=user) | Q(supervisor__office__in=overseen, submitted_at__isnull=False)
     )
+
+
+# --- Rectification tickets (问题整改) --------------------------------------------------------------
+
+
+def tickets_visible_to(user):
+    """Tickets of the schools a user sees: a school user only their own school's, a supervisor
+    those of their zones' schools, an office role those of its offices and every office below."""
+    from inspections.models import Ticket
+
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    if user.is_superuser:
+        return Ticket.objects.all()
+    return Ticket.objects.filter(school__in=schools_visible_to(user).values("pk"))
+
+
+def tickets_in_ledger_of(user):
+    """The ledger (台账) a user keeps: the tickets of the offices an office role oversees and of a
+    supervisor's zones. School users keep none (their workspace lists their own school's)."""
+    from inspections.models import Ticket
+
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    if user.is_superuser:
+        return Ticket.objects.all()
+    return Ticket.objects.filter(school__in=schools_in_coverage_of(user).values("pk"))
