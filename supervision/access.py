@@ -306,3 +306,32 @@ def tickets_in_ledger_of(user):
     if user.is_superuser:
         return Ticket.objects.all()
     return Ticket.objects.filter(school__in=schools_in_coverage_of(user).values("pk"))
+
+
+def tickets_answered_by(user):
+    """Tickets a school user answers (rectification report, evidence, extension requests): those of
+    the school they act for."""
+    from inspections.models import Ticket
+
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(school__in=schools_acted_for_by(user).values("pk"))
+
+
+def tickets_rechecked_by(user):
+    """Tickets a supervisor re-checks, closes (销号), returns and whose extensions they decide: those
+    of the schools of the zones they are assigned to, while active."""
+    from inspections.models import Ticket
+
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk"))
+
+
+def tickets_actionable_by(user):
+    """Tickets a user may act on at all (school side or supervisor side); everyone else only reads."""
+    from inspections.models import Ticket
+
+    return Ticket.objects.filter(
+        Q(pk__in=tickets_answered_by(user).values("pk")) | Q(pk__in=tickets_rechecked_by(user).values("pk"))
+    )
