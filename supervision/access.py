@@ -335,3 +335,61 @@ def tickets_actionable_by(user):
     return Ticket.objects.filter(
         Q(pk__in=tickets_answered_by(user).values("pk")) | Q(pk__in=tickets_rechecked_by(user).values("pk"))
     )
+
+
+# --- Escalation (升级督办) and who is told (notifications) ------------------------------------------
+
+
+def escalations_visible_to(user):
+    """Escalations of the tickets a user sees (the school's own user sees its 督办通知书)."""
+    from inspections.models import Escalation
+
+    return Escalation.objects.filter(ticket__in=tickets_visible_to(user).values("pk"))
+
+
+def escalations_overseen_by(user):
+    """The escalation list of the offices an office role oversees (admins and viewers read it)."""
+    from inspections.models import Escalation
+
+    return Escalation.objects.filter(ticket__office__in=offices_overseen_by(user).values("pk"))
+
+
+def escalations_decidable_by(user):
+    """Escalations a user may confirm or dismiss: the director's (督导室主任) of the ticket's own
+    office only — not the office admin, not a higher office ("the director confirms each step")."""
+    from inspections.models import Escalation
+
+    return Escalation.objects.filter(ticket__office__in=offices_directed_by(user).values("pk"))
+
+
+def _active_users():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True)
+
+
+def school_users_of(school: School):
+    """The school's own users (学校联系人), who answer its tickets."""
+    return _active_users().filter(
+        pk__in=School.objects.filter(
+            pk=school.pk, schooluserobjectpermission__permission__codename=ACT_FOR_SCHOOL
+        ).values("schooluserobjectpermission__user")
+    )
+
+
+def supervisor_users_of(school: School):
+    """The active responsibility supervisors of the school's zone."""
+    if school.zone_id is None:
+        return _active_users().none()
+    return _active_users().filter(
+        pk__in=Supervisor.objects.filter(assignments__zone=school.zone_id, is_active=True).values("user")
+    )
+
+
+def directors_of(office: Office):
+    """The director(s) (督导室主任) of exactly this office."""
+    return _active_users().filter(
+        pk__in=Office.objects.filter(
+            pk=office.pk, officeuserobjectpermission__permission__codename=DIRECT
+        ).values("officeuserobjectpermission__user")
+    )
