@@ -152,7 +152,7 @@ def read_po(path: Path) -> list[dict]:
     return [e for e in entries if e["msgid"]]  # the header's msgid is empty
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)\d*[sd]|%[sd]|%%|\{\w+\}")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-+ #0]*\d*(?:\.\d+)?[sdif]|%[sd]|%%|\{\w+\}")
 
 
 def test_every_english_message_is_translated_with_its_placeholders():
@@ -187,7 +187,7 @@ def test_every_string_in_the_code_is_in_the_english_catalogue(tmp_path, monkeypa
     missing = sorted(in_code - in_catalogue, key=str)
     assert missing == [], (
         "new strings: run `manage.py makemessages -l en --ignore=.venv --ignore=node_modules "
-        "--ignore=staticfiles --ignore=media` and translate them"
+        "--ignore=staticfiles --ignore=media` and translate them:\n" + "\n".join(msgid for _ctx, msgid in missing)
     )
 
 
