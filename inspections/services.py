@@ -5,10 +5,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schools.choices import SchoolKind
@@ -62,18 +63,19 @@ def template_ensure(*, office: Office, year: int, audience: str) -> ChecklistTem
     previous = (
         ChecklistTemplate.objects.filter(office=office, audience=audience, year__lt=year).order_by("-year").first()
     )
-    label = Audience(audience).label
-    template = ChecklistTemplate.objects.create(
-        office=office, year=year, audience=audience, title=_("%(year)d年%(who)s经常性督导清单") % {"year": year, "who": label}
-    )
+    # Office documents are Chinese whatever language the person clicking works in.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(year)d年%(who)s经常性督导清单") % {"year": year, "who": Audience(audience).label}
+    template = ChecklistTemplate.objects.create(office=office, year=year, audience=audience, title=title)
     if previous:
         rows = [(i.code, i.title, i.guidance, i.sub_points) for i in previous.items.all()]
     else:
         rows = {Audience.KINDERGARTEN: KINDERGARTEN_ITEMS, Audience.TUTORING: TUTORING_ITEMS}.get(audience, SCHOOL_ITEMS)
-    TemplateItem.objects.bulk_create(
-        TemplateItem(template=template, code=code, title=str(title), guidance=str(guidance), sub_points=sub, position=n)
-        for n, (code, title, guidance, sub) in enumerate(rows, start=1)
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        TemplateItem.objects.bulk_create(
+            TemplateItem(template=template, code=code, title=str(title), guidance=str(guidance), sub_points=sub, position=n)
+            for n, (code, title, guidance, sub) in enumerate(rows, start=1)
+        )
     return template
 
 
@@ -136,10 +138,14 @@ def plan_create(*, office: Office, year: int, copy_from_previous: bool = True) -
     if Plan.objects.filter(office=office, year=year).exists():
         raise ValidationError(_("%(year)d年度的工作计划已存在。") % {"year": year})
     previous = Plan.objects.filter(office=office, year__lt=year).order_by("-year").first() if copy_from_previous else None
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(office)s%(year)d年责任督学挂牌督导工作计划") % {
+            "office": office.name.replace("人民政府教育督导室", ""), "year": year
+        }
     plan = Plan.objects.create(
         office=office,
         year=year,
-        title=_("%(office)s%(year)d年责任督学挂牌督导工作计划") % {"office": office.name.replace("人民政府教育督导室", ""), "year": year},
+        title=title,
         monthly_topics=previous.monthly_topics if previous else "",
     )
     old = {m.month: m for m in previous.months.all()} if previous else {}
@@ -407,9 +413,10 @@ def problem_delete(*, problem: Problem, user) -> None:
 
 
 @transaction.atomic
-def checklist_submit(*, checklist: Checklist, user) -> Checklist:
+def checklist_submit(*, checklist: Checklist, user, ip: str | None = None) -> Checklist:
     """Submit and lock: every item answered, each 发现问题 item has at least one problem recorded,
-    and the visit says how it was done."""
+    and the visit says how it was done. The problems become tickets and the visit's re-checks of
+    earlier problems close (销号) or return (退回) their tickets."""
     checklist = Checklist.objects.select_for_update().select_related("visit").get(pk=checklist.pk)
     _check_editable(checklist, user)
     answers = list(checklist.answers.prefetch_related("problems"))
@@ -429,9 +436,10 @@ def checklist_submit(*, checklist: Checklist, user) -> Checklist:
     checklist.submitted_by = user
     checklist.save()
     # Every problem found becomes a rectification ticket the school sees at once.
-    from .ticket_services import tickets_open
+    from .ticket_services import tickets_apply_visit_rechecks, tickets_open
 
     tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user)
+    tickets_apply_visit_rechecks(visit=checklist.visit, actor=user, ip=ip)
     return checklist
 
 

@@ -268,3 +268,14 @@ def test_a_tutoring_institution_gets_its_own_checklist_not_the_school_items(worl
     titles = [a.title for a in visit.checklist.answers.all()]
     assert titles[:2] == ["办学资质与登记", "培训内容与时间"]
     assert "招生、收费、择校" not in titles
+
+
+def test_an_admin_working_in_english_still_creates_chinese_office_documents(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        plan = services.plan_create(office=world["county_a"], year=2031)
+        template = services.template_ensure(office=world["county_a"], year=2031, audience="school")
+    assert "工作计划" in plan.title
+    assert template.title == "2031年中小学校经常性督导清单"
+    assert template.items.first().title == "校务管理和制度执行"
