@@ -17,7 +17,7 @@ from schools.choices import SchoolKind
 from schools.models import School
 from supervision.models import Office, Supervisor, Zone
 
-from .choices import ChecklistStatus, RecheckResult
+from .choices import ChecklistStatus, RecheckResult, TicketStatus
 from .models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Visit
 
 REPORT_DAY = 27  # zones file the monthly report by the 27th (seed 003 §三(三)2)
@@ -34,23 +34,27 @@ def counted_visits() -> QuerySet[Visit]:
 
 
 def open_problems() -> QuerySet[Problem]:
-    """Problems not yet re-checked as rectified (the rectification workflow refines this)."""
-    return Problem.objects.exclude(
-        Exists(Recheck.objects.filter(problem=OuterRef("pk"), result=RecheckResult.RECTIFIED))
+    """Problems still to rectify: their ticket is not closed (销号) — or, for a problem with no ticket
+    yet (its checklist is still a draft), not re-checked as rectified."""
+    rectified = Exists(Recheck.objects.filter(problem=OuterRef("pk"), result=RecheckResult.RECTIFIED))
+    return Problem.objects.filter(
+        Q(ticket__status__in=[s for s in TicketStatus.values if s != TicketStatus.CLOSED])
+        | Q(ticket__isnull=True) & ~Q(rectified)
     )
 
 
 def problems_to_recheck(*, visit: Visit, include_rechecked_here: bool = False) -> list[Problem]:
-    """Earlier open problems of the visited school, with this visit's re-check if already recorded.
-    ``include_rechecked_here`` also keeps those found rectified during this very visit (the checklist
-    page shows them, so the re-check can be seen and changed until submitted)."""
+    """Earlier open problems of the visited school (with their ticket), with this visit's re-check if
+    already recorded. ``include_rechecked_here`` also keeps those re-checked during this very visit
+    (the checklist page shows them, so the re-check can be seen and changed until submitted)."""
     problems = open_problems()
     if include_rechecked_here:
-        rectified_elsewhere = Recheck.objects.filter(problem=OuterRef("pk"), result=RecheckResult.RECTIFIED).exclude(visit=visit)
-        problems = Problem.objects.exclude(Exists(rectified_elsewhere))
+        here = Exists(Recheck.objects.filter(problem=OuterRef("pk"), visit=visit))
+        problems = Problem.objects.filter(Q(pk__in=open_problems().values("pk")) | Q(here))
     return list(
         problems.filter(school_id=visit.school_id, found_on__lte=visit.date)
         .exclude(visit=visit)
+        .select_related("ticket")
         .prefetch_related(Prefetch("rechecks", queryset=Recheck.objects.filter(visit=visit), to_attr="this_visit"))
         .order_by("-found_on")
     )

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .choices import RecheckResult, TicketAction, TicketStatus
-from .models import Recheck, Ticket, TicketEvent, TicketReport
+from .choices import ExtensionStatus, RecheckMode, RecheckResult, TicketAction, TicketStatus
+from .models import Evidence, Extension, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
@@ -158,3 +160,241 @@ def ticket_close(*, ticket: Ticket, actor, recheck: Recheck, expected_version: i
                  note=recheck.notes, ip=ip)
 
 
+# --- The school's report draft and its evidence (整改报告、佐证材料) ----------------------------------
+
+MAX_EVIDENCE_PER_REPORT = 20
+MAX_RECHECK_PHOTOS = 9
+DRAFT_STATUSES = (O, P)
+
+
+def _draft_report(ticket: Ticket) -> TicketReport:
+    """The report the school is still writing; once submitted its text and files are final."""
+    if ticket.status not in DRAFT_STATUSES:
+        raise ValidationError(
+            _("整改报告已提交或已销号(当前状态:%(status)s),内容和佐证材料不能再修改。")
+            % {"status": ticket.get_status_display()}
+        )
+    return current_report(ticket)
+
+
+def _start_if_open(ticket: Ticket, *, actor, ip: str | None) -> Ticket:
+    """Writing the report or adding a file is starting the rectification (待整改 → 整改中)."""
+    if ticket.status == O:
+        return _move(ticket, TicketAction.STARTED, actor=actor, expected_version=None, ip=ip)
+    return ticket
+
+
+def _evidence_store(ticket: Ticket, report: TicketReport, inspected, *, actor, ip: str | None) -> Evidence:
+    evidence = Evidence(
+        report=report, original_name=inspected.name, content_type=inspected.kind.content_type,
+        extension=inspected.kind.extension, size=inspected.size, sha256=inspected.sha256, uploaded_by=actor,
+    )
+    evidence.file.save(f"evidence{inspected.kind.extension}", ContentFile(inspected.content), save=False)
+    evidence.save()
+    _record(ticket, TicketAction.EVIDENCE_ADDED, actor=actor, note=inspected.name, ip=ip)
+    return evidence
+
+
+def _inspect_all(report: TicketReport, uploads) -> list:
+    """Check every file before storing any: one refused file stores nothing."""
+    from .evidence import inspect_upload
+
+    inspected = [inspect_upload(upload) for upload in uploads]
+    have = list(report.evidence.values_list("sha256", flat=True))
+    if len(have) + len(inspected) > MAX_EVIDENCE_PER_REPORT:
+        raise ValidationError(_("每份整改报告最多 %(n)d 个佐证材料。") % {"n": MAX_EVIDENCE_PER_REPORT})
+    seen = set(have)
+    for item in inspected:
+        if item.sha256 in seen:
+            raise ValidationError(_("“%(name)s”已经上传过了。") % {"name": item.name})
+        seen.add(item.sha256)
+    return inspected
+
+
+@transaction.atomic
+def evidence_add(*, ticket: Ticket, actor, upload, expected_version: int | None = None,
+                 ip: str | None = None) -> Evidence:
+    """Add one evidence file to the report being written. Its type is decided by its content, its
+    SHA-256 kept; once the report is submitted nothing can be added."""
+    ticket = _locked(ticket, expected_version)
+    report = _draft_report(ticket)
+    inspected = _inspect_all(report, [upload])[0]
+    ticket = _start_if_open(ticket, actor=actor, ip=ip)
+    return _evidence_store(ticket, report, inspected, actor=actor, ip=ip)
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, actor, expected_version: int | None = None, ip: str | None = None) -> None:
+    """Remove a file from the report while it is still a draft (never after submission)."""
+    ticket = _locked(evidence.report.ticket, expected_version)
+    report = _draft_report(ticket)
+    if evidence.report_id != report.pk or report.submitted_at is not None:
+        raise ValidationError(_("已提交的整改报告中的佐证材料不能删除。"))
+    evidence.file.delete(save=False)
+    evidence.delete()
+    # No history row (the model has no such action) but the version moves: a page showing the file is stale.
+    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=timezone.now())
+
+
+@transaction.atomic
+def ticket_report_save(*, ticket: Ticket, actor, text: str, uploads=(), submit: bool = False,
+                       expected_version: int | None = None, ip: str | None = None) -> Ticket:
+    """The school's report form: keep the text typed so far, add the files chosen (all or none) and,
+    if asked, submit the report (整改报告) — which needs the text and at least one file."""
+    ticket = _locked(ticket, expected_version)
+    report = _draft_report(ticket)
+    inspected = _inspect_all(report, uploads)
+    if text.strip() or inspected or submit:
+        ticket = _start_if_open(ticket, actor=actor, ip=ip)
+    if report.text != text.strip():
+        report.text = text.strip()
+        report.save(update_fields=["text"])
+    for item in inspected:
+        _evidence_store(ticket, report, item, actor=actor, ip=ip)
+    if submit:
+        ticket = ticket_report_submit(ticket=ticket, actor=actor, text=text, expected_version=None, ip=ip)
+    return ticket
+
+
+# --- Deadline extensions (申请延期) -------------------------------------------------------------------
+
+
+def school_year_end(today: dt.date) -> dt.date:
+    """The end of the current school year: 31 August (the coming one)."""
+    end = dt.date(today.year, 8, 31)
+    return end if today <= end else dt.date(today.year + 1, 8, 31)
+
+
+@transaction.atomic
+def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, reason: str,
+                      expected_version: int | None = None, ip: str | None = None) -> Extension:
+    """The school asks for a later deadline, with a reason; not past the end of the school year."""
+    ticket = _locked(ticket, expected_version)
+    if ticket.status == C:
+        raise ValidationError(_("该整改通知已销号,无需延期。"))
+    if ticket.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationError(_("已有一份延期申请在等待督学审批,请勿重复申请。"))
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("请说明延期理由。")
+    if requested_deadline is None:
+        errors["requested_deadline"] = _("请选择新的整改期限。")
+    else:
+        year_end = school_year_end(timezone.localdate())
+        if requested_deadline <= ticket.deadline:
+            errors["requested_deadline"] = _("新的整改期限应晚于当前期限(%(d)s)。") % {"d": _date(ticket.deadline)}
+        elif requested_deadline > year_end:
+            errors["requested_deadline"] = _(
+                "延期不能超过本学年结束(%(d)s);跨学年的问题请与责任督学另行商定整改方案。"
+            ) % {"d": _date(year_end)}
+    if errors:
+        raise ValidationError(errors)
+    extension = Extension.objects.create(
+        ticket=ticket, requested_deadline=requested_deadline, reason=reason.strip(), requested_by=actor
+    )
+    _record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip,
+            note=_("申请延期至%(d)s:%(reason)s") % {"d": _date(requested_deadline), "reason": extension.reason})
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, extension: Extension, actor, approve: bool, note: str = "",
+                     expected_version: int | None = None, ip: str | None = None) -> Extension:
+    """The supervisor approves (the deadline moves) or refuses (with a note) a pending request."""
+    ticket = _locked(extension.ticket, expected_version)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != ExtensionStatus.PENDING:
+        raise ValidationError(_("该延期申请已处理(%(s)s)。") % {"s": extension.get_status_display()})
+    if ticket.status == C:
+        raise ValidationError(_("该整改通知已销号,无需延期。"))
+    note = note.strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("不同意延期时请写明意见。")})
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        old = ticket.deadline
+        ticket.deadline = extension.requested_deadline
+        ticket.save(update_fields=["deadline"])
+        text = _("整改期限由%(old)s延至%(new)s") % {"old": _date(old), "new": _date(ticket.deadline)}
+        _record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, note=f"{text}。{note}".rstrip("。") + "。")
+    else:
+        _record(ticket, TicketAction.EXTENSION_REFUSED, actor=actor, ip=ip, note=note)
+    return extension
+
+
+# --- Re-check (复查/回访), then close or return ---------------------------------------------------------
+
+
+def _recheck_note(recheck: Recheck) -> str:
+    return _("%(mode)s,%(result)s。%(notes)s") % {
+        "mode": recheck.get_mode_display(), "result": recheck.get_result_display(), "notes": recheck.notes,
+    }
+
+
+@transaction.atomic
+def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode: str = RecheckMode.EVIDENCE,
+                   date: dt.date | None = None, photos=(), expected_version: int | None = None,
+                   ip: str | None = None) -> Ticket:
+    """The supervisor re-checks (on site or on the evidence, with notes and photos): rectified →
+    销号; not rectified → a submitted report goes back (退回) with the notes as the reason,
+    otherwise the re-check is recorded in the history."""
+    from supervision.images import image_reencode
+
+    from .services import recheck_record
+
+    ticket = _locked(ticket, expected_version)
+    if ticket.status == C:
+        raise ValidationError(_("该整改通知已销号。"))
+    if mode not in RecheckMode.values:
+        raise ValidationError({"mode": _("请选择复查方式。")})
+    if result == RecheckResult.NOT_RECTIFIED and not notes.strip():
+        raise ValidationError({"notes": _("未整改到位时请写明复查情况和退回原因。")})
+    photos = list(photos)
+    if len(photos) > MAX_RECHECK_PHOTOS:
+        raise ValidationError({"photos": _("复查照片最多 %(n)d 张。") % {"n": MAX_RECHECK_PHOTOS}})
+    encoded = [image_reencode(upload=photo, max_side=1600) for photo in photos]
+    recheck = recheck_record(problem=ticket.problem, user=actor, result=result, notes=notes, mode=mode, date=date)
+    for content in encoded:
+        photo = RecheckPhoto(recheck=recheck, sha256=content.sha256)
+        photo.image.save("recheck.jpg", content, save=False)
+        photo.save()
+    if result == RecheckResult.RECTIFIED:
+        return ticket_close(ticket=ticket, actor=actor, recheck=recheck, expected_version=None, ip=ip)
+    if ticket.status == S:
+        return ticket_return(ticket=ticket, actor=actor, reason=recheck.notes, expected_version=None, ip=ip)
+    _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck))
+    return ticket
+
+
+@transaction.atomic
+def tickets_apply_visit_rechecks(*, visit, actor, ip: str | None = None) -> list[Ticket]:
+    """On checklist submit, the visit's re-checks (复查上月问题) act on the tickets: found rectified →
+    销号 with that re-check; not rectified on a submitted report → 退回 with the re-check's notes;
+    otherwise the re-check is written in the ticket's history."""
+    changed = []
+    rechecks = Recheck.objects.filter(visit=visit).select_related("problem__ticket").order_by("pk")
+    for recheck in rechecks:
+        ticket = getattr(recheck.problem, "ticket", None)
+        if ticket is None or ticket.status == C:
+            continue
+        ticket = _locked(ticket, None)
+        latest = ticket.reports.exclude(submitted_at=None).order_by("-submitted_at").first()
+        if recheck.result == RecheckResult.RECTIFIED and latest and recheck.created_at < latest.submitted_at:
+            # The school reported after the visit's re-check was written: the new report needs its own look.
+            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck) + _(
+                "学校其后提交了新的整改报告,请针对最新报告复查后销号。"))
+        elif recheck.result == RecheckResult.RECTIFIED:
+            ticket = ticket_close(ticket=ticket, actor=actor, recheck=recheck, expected_version=None, ip=ip)
+        elif ticket.status == S:
+            reason = recheck.notes or _("入校复查:未整改到位。")
+            ticket = ticket_return(ticket=ticket, actor=actor, reason=reason, expected_version=None, ip=ip)
+        else:
+            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck))
+        changed.append(ticket)
+    return changed
+
+
+def _date(value: dt.date) -> str:
+    return date_format(value, "DATE_FORMAT")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("inspections.plan_urls")),
     path("", include("inspections.visit_urls")),
     path("", include("inspections.coverage_urls")),
+    path("", include("inspections.ticket_urls")),
 ]

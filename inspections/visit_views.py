@@ -394,7 +394,7 @@ def problem_delete(request, pk, problem_pk):
 def checklist_submit(request, pk):
     visit = _editable_visit_or_404(request, pk)
     try:
-        services.checklist_submit(checklist=visit.checklist, user=request.user)
+        services.checklist_submit(checklist=visit.checklist, user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
     except ValidationError as exc:
         return _render_detail(request, visit, status=400, submit_errors=exc.messages)
     messages.success(request, _("清单已提交并锁定。"))

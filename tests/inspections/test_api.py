@@ -519,7 +519,7 @@ def test_a_supervisor_of_another_county_cannot_join_a_visit(world, today):
     assert not Visit.objects.exists()
 
 
-def test_rechecking_last_months_problem_during_a_visit_closes_it(world, loop, today):
+def test_rechecking_last_months_problem_during_a_visit_closes_it_when_the_checklist_is_submitted(world, loop, today):
     user = world["sup_a1"].user
     earlier = f.visit_filled(user=user, school=world["schools"]["a1"], date=today - relativedelta(months=1), problems=1)
     old = earlier.problems.get()
@@ -531,6 +531,11 @@ def test_rechecking_last_months_problem_during_a_visit_closes_it(world, loop, to
     )
     assert response.status_code == 201, response.content
     assert (response.json()["result_label"], response.json()["mode"]) == ("已整改到位", "on_site")
+    # The ticket closes (销号) when the visit's checklist is submitted, not while it is a draft.
+    assert old.pk in [p["id"] for p in client.get(PROBLEMS, {"is_open": "true"}).json()["results"]]
+    for answer in loop["a1_draft"].checklist.answers.filter(conclusion=""):
+        services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
+    assert client.post(detail(VISITS, loop["a1_draft"], "submit/")).status_code == 200
     assert old.pk not in [p["id"] for p in client.get(PROBLEMS, {"is_open": "true"}).json()["results"]]
     body = client.get(detail(PROBLEMS, old)).json()
     assert body["is_open"] is False
