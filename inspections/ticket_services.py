@@ -223,26 +223,33 @@ def evidence_add(*, ticket: Ticket, actor, upload, expected_version: int | None 
     return _evidence_store(ticket, report, inspected, actor=actor, ip=ip)
 
 
-@transaction.atomic
-def evidence_delete(*, evidence: Evidence, actor, expected_version: int | None = None, ip: str | None = None) -> None:
-    """Remove a file from the report while it is still a draft (never after submission)."""
-    ticket = _locked(evidence.report.ticket, expected_version)
-    report = _draft_report(ticket)
+def _evidence_remove(ticket: Ticket, report: TicketReport, evidence: Evidence) -> None:
     if evidence.report_id != report.pk or report.submitted_at is not None:
         raise ValidationError(_("已提交的整改报告中的佐证材料不能删除。"))
     evidence.file.delete(save=False)
     evidence.delete()
     # No history row (the model has no such action) but the version moves: a page showing the file is stale.
     Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=timezone.now())
+    ticket.version += 1
 
 
 @transaction.atomic
-def ticket_report_save(*, ticket: Ticket, actor, text: str, uploads=(), submit: bool = False,
+def evidence_delete(*, evidence: Evidence, actor, expected_version: int | None = None, ip: str | None = None) -> None:
+    """Remove a file from the report while it is still a draft (never after submission)."""
+    ticket = _locked(evidence.report.ticket, expected_version)
+    _evidence_remove(ticket, _draft_report(ticket), evidence)
+
+
+@transaction.atomic
+def ticket_report_save(*, ticket: Ticket, actor, text: str, uploads=(), remove=(), submit: bool = False,
                        expected_version: int | None = None, ip: str | None = None) -> Ticket:
-    """The school's report form: keep the text typed so far, add the files chosen (all or none) and,
-    if asked, submit the report (整改报告) — which needs the text and at least one file."""
+    """The school's report form: keep the text typed so far, drop the files taken back, add the files
+    chosen (all or none) and, if asked, submit the report (整改报告) — which needs the text and at
+    least one file."""
     ticket = _locked(ticket, expected_version)
     report = _draft_report(ticket)
+    for evidence in remove:
+        _evidence_remove(ticket, report, evidence)
     inspected = _inspect_all(report, uploads)
     if text.strip() or inspected or submit:
         ticket = _start_if_open(ticket, actor=actor, ip=ip)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/start/", views.ticket_start, name="ticket_start"),
     path("tickets/<int:pk>/report/", views.ticket_report, name="ticket_report"),
-    path("tickets/<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("tickets/<int:pk>/extension/", views.extension_request, name="extension_request"),
     path("tickets/<int:pk>/extensions/<int:extension_pk>/decide/", views.extension_decide, name="extension_decide"),
     path("tickets/<int:pk>/recheck/", views.ticket_recheck, name="ticket_recheck"),

@@ -210,13 +210,19 @@ def ticket_start(request, pk):
 @login_required
 @require_POST
 def ticket_report(request, pk):
-    """The school's report form: 保存/上传 keeps the text and adds the files; 提交 submits the report."""
+    """The school's report form: 保存/上传 keeps the text and adds the files, 删除 takes a file back
+    (the text typed stays), 提交 submits the report."""
     ticket = _school_ticket_or_404(request, pk)
     form = ReportForm(request.POST)
     submit = request.POST.get("do") == "submit"
     uploads = request.FILES.getlist("files")
+    remove = []
+    if request.POST.get("remove"):
+        remove = [get_object_or_404(Evidence.objects.filter(report__ticket=ticket), pk=request.POST["remove"])]
     if submit:
         success = _("整改报告已提交,等待责任督学复查。")
+    elif remove:
+        success = _("已删除“%(name)s”。") % {"name": remove[0].original_name}
     elif uploads:
         success = _("已上传 %(n)d 个佐证材料,整改情况已保存。") % {"n": len(uploads)}
     else:
@@ -224,23 +230,9 @@ def ticket_report(request, pk):
     return _act(
         request, ticket, form, "report_form",
         lambda data, version: ticket_services.ticket_report_save(
-            ticket=ticket, actor=request.user, text=data.get("text", ""), uploads=uploads, submit=submit,
-            expected_version=version, ip=_ip(request)),
+            ticket=ticket, actor=request.user, text=data.get("text", ""), uploads=uploads, remove=remove,
+            submit=submit, expected_version=version, ip=_ip(request)),
         success=success, anchor="report",
-    )
-
-
-@login_required
-@require_POST
-def evidence_delete(request, pk, evidence_pk):
-    ticket = _school_ticket_or_404(request, pk)
-    evidence = get_object_or_404(Evidence.objects.filter(report__ticket=ticket).select_related("report__ticket"), pk=evidence_pk)
-    form = ReportForm(request.POST)
-    return _act(
-        request, ticket, form, "report_form",
-        lambda data, version: ticket_services.evidence_delete(
-            evidence=evidence, actor=request.user, expected_version=version, ip=_ip(request)),
-        success=_("已删除“%(name)s”。") % {"name": evidence.original_name}, anchor="report",
     )
 
 

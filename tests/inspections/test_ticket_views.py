@@ -166,8 +166,11 @@ def test_school_user_cannot_open_another_schools_ticket_or_evidence_by_guessing_
     assert client.get(url("evidence_download", evidence.pk)).status_code == 404
     assert client.post(url("ticket_start", other.pk), {"version": other.version}).status_code == 404
     assert report(client, other, files=[png("偷传.png")]).status_code == 404
-    assert client.post(url("evidence_delete", other.pk, evidence.pk), {"version": fresh(other).version}).status_code == 404
+    assert client.post(url("ticket_report", other.pk), {"version": fresh(other).version, "remove": evidence.pk}).status_code == 404
     assert client.post(url("extension_request", other.pk), {"version": 1, "reason": "x"}).status_code == 404
+    # Nor can a file be taken back through another ticket of one's own school.
+    mine = make_ticket(world, school="a1")
+    assert client.post(url("ticket_report", mine.pk), {"version": mine.version, "remove": evidence.pk}).status_code == 404
     assert Evidence.objects.count() == 1 and fresh(other).status == TicketStatus.IN_PROGRESS
 
 
@@ -266,18 +269,22 @@ def test_evidence_can_be_removed_while_a_draft_but_not_after_submission(client, 
     report(client, ticket, files=[png("拍错了.png"), pdf()])
     wrong = Evidence.objects.get(original_name="拍错了.png")
     path = Path(wrong.file.path)
-    response = client.post(url("evidence_delete", ticket.pk, wrong.pk), {"version": fresh(ticket).version})
+    response = client.post(url("ticket_report", ticket.pk), {
+        "version": fresh(ticket).version, "text": "删除时写到一半的说明", "remove": wrong.pk})
     assert response.status_code == 302 and not path.exists()
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["整改报告.pdf"]
+    assert ticket.reports.get().text == "删除时写到一半的说明"
     report(client, ticket, do="submit")
     kept = Evidence.objects.get()
-    response = client.post(url("evidence_delete", ticket.pk, kept.pk), {"version": fresh(ticket).version})
+    response = client.post(url("ticket_report", ticket.pk), {"version": fresh(ticket).version, "remove": kept.pk})
     assert response.status_code == 400 and "不能再修改" in response.content.decode()
     response = report(client, ticket, files=[png("补一张.png")])
     assert response.status_code == 400
     assert Evidence.objects.count() == 1 and Path(kept.file.path).exists()
     with pytest.raises(ValidationError, match="不能再修改"):
         ticket_services.evidence_add(ticket=fresh(ticket), actor=world["school_user_a1"], upload=png("再补.png"))
+    with pytest.raises(ValidationError, match="不能再修改"):
+        ticket_services.evidence_delete(evidence=kept, actor=world["school_user_a1"])
 
 
 def test_the_same_file_is_not_uploaded_twice(client, world, ticket):
