@@ -505,3 +505,19 @@ def test_a_report_submitted_after_the_visits_recheck_is_not_closed_unseen(client
     old = fresh(old)
     assert old.status == TicketStatus.SUBMITTED
     assert "请针对最新报告复查后销号" in old.events.last().note
+
+
+def test_the_school_sees_the_photos_of_the_checklist_item_through_the_checked_photo_view(client, world):
+    sup = world["sup_a1"].user
+    visit = f.visit_filled(user=sup, school=world["schools"]["a1"], problems=1, submit=False)
+    answer = visit.checklist.answers.get(problems__isnull=False)
+    photo = services.photo_add(answer=answer, user=sup, upload=upload("现场.jpg", image_bytes("JPEG"), "image/jpeg"))
+    for other in visit.checklist.answers.filter(conclusion=""):
+        services.answer_save(answer=other, user=sup, conclusion="ok")
+    services.checklist_submit(checklist=visit.checklist, user=sup)
+    ticket = Ticket.objects.get()
+    body = school(client, world).get(url("ticket_detail", ticket.pk)).content.decode()
+    assert body.count(url("photo", photo.pk)) == 2  # the thumbnail and its link
+    assert client.get(url("photo", photo.pk)).status_code == 200
+    as_user(client, f.school_user(world["schools"]["a2"]))
+    assert client.get(url("photo", photo.pk)).status_code == 404
