@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import notifications
 from .choices import ExtensionStatus, RecheckMode, RecheckResult, TicketAction, TicketStatus
 from .models import Evidence, Extension, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
@@ -100,6 +101,8 @@ def tickets_open(*, problems, actor) -> list[Ticket]:
             TicketEvent.objects.create(ticket=ticket, action=TicketAction.CREATED, actor=actor, to_status=O,
                                        note=problem.opinion)
             created.append(ticket)
+    # The school sees the ticket at once: its users are told (inbox and e-mail).
+    notifications.ticket_opened_notify(tickets=created)
     return created
 
 
@@ -130,8 +133,10 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
         raise ValidationError(_("请至少上传一份佐证材料(照片或文件)后再提交。"))
     report.text, report.submitted_at, report.submitted_by = text.strip(), timezone.now(), actor
     report.save(update_fields=["text", "submitted_at", "submitted_by"])
-    return _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
-                 note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip)
+    ticket = _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
+                   note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip)
+    notifications.ticket_report_submitted_notify(ticket=ticket, report=report)
+    return ticket
 
 
 @transaction.atomic
@@ -144,6 +149,7 @@ def ticket_return(*, ticket: Ticket, actor, reason: str, expected_version: int |
     report = ticket.reports.order_by("-round").first()
     report.return_reason = reason.strip()
     report.save(update_fields=["return_reason"])
+    notifications.ticket_returned_notify(ticket=ticket, report=report)
     return ticket
 
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("inspections.plan_urls")),
     path("", include("inspections.visit_urls")),
     path("", include("inspections.coverage_urls")),
+    path("", include("inspections.alert_urls")),
     path("", include("inspections.ticket_urls")),
 ]

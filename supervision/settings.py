@@ -6,7 +6,7 @@ production values come only from the environment (see README "Running for real")
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab  # noqa: F401  (beat schedules are declared below)
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -155,7 +155,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Beat schedules live here, in one place; later issues add the monthly report jobs.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Rectification: deadline-soon and overdue notices, escalation proposals (safe to run twice).
+    "rectification-daily-checks": {
+        "task": "inspections.daily_rectification_checks",
+        "schedule": crontab(hour=7, minute=30),  # 07:30 in CELERY_TIMEZONE (Asia/Shanghai)
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

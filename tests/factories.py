@@ -109,3 +109,17 @@ def visit_filled(*, user, school: School, date=None, problems: int = 0, rechecks
             inspection_services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
         inspection_services.checklist_submit(checklist=visit.checklist, user=user)
     return visit
+
+
+def tickets_opened(*, user, school: School, count: int = 1, deadline=None):
+    """Rectification tickets as a supervisor's submitted checklist opens them (one a problem), then
+    given ``deadline`` (to make them due soon or overdue)."""
+    from inspections.models import Ticket
+
+    visit = visit_filled(user=user, school=school, problems=count)
+    tickets = list(Ticket.objects.filter(problem__visit=visit).select_related("problem", "school", "office").order_by("pk"))
+    if deadline is not None:
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(deadline=deadline)
+        for ticket in tickets:
+            ticket.deadline = deadline
+    return tickets
