@@ -65,16 +65,18 @@ def ticket_list(request):
     """A school's tickets by status and deadline; a supervisor's zones'; an office's. Fixed queries."""
     tickets = access.tickets_visible_to(request.user)
     counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
+    roles = access.user_roles(request.user)
     tab = request.GET.get("status")
     if tab not in TABS:
-        tab = next((s for s in TABS[:3] if counts.get(s)), TicketStatus.OPEN)
+        # Open on what waits for this user: reports to re-check for a supervisor, else the first open tab.
+        waiting = [TicketStatus.SUBMITTED] if Role.SUPERVISOR in roles else []
+        tab = next((s for s in waiting + TABS[:3] if counts.get(s)), TicketStatus.OPEN)
     rows = tickets.filter(status=tab).select_related("school", "problem")
     rows = rows.order_by("-closed_at", "-pk") if tab == TicketStatus.CLOSED else rows.order_by("deadline", "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for ticket in page.object_list:
         _mark_deadline(ticket, today)
-    roles = access.user_roles(request.user)
     return render(request, "inspections/ticket_list.html", {
         "tabs": [(s, TAB_LABELS[s], counts.get(s, 0)) for s in TABS],
         "tab": tab,
@@ -172,8 +174,9 @@ def ticket_detail(request, pk):
 def _act(request, ticket: Ticket, form, key: str, call, *, success: str, anchor: str = ""):
     """Run one ticket service with the version the user saw. Stale → 409, refused → 400; both
     re-render the page with what the user typed."""
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    if not form.is_valid() and set(form.errors) - {"version"}:  # e.g. a date the browser sent malformed
+        return _render_detail(request, ticket, status=400, **{key: form})
+    data = form.cleaned_data
     try:
         call(data, data.get("version"))
     except ticket_services.StaleTicket as exc:

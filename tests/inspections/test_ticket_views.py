@@ -521,3 +521,19 @@ def test_the_school_sees_the_photos_of_the_checklist_item_through_the_checked_ph
     assert client.get(url("photo", photo.pk)).status_code == 200
     as_user(client, f.school_user(world["schools"]["a2"]))
     assert client.get(url("photo", photo.pk)).status_code == 404
+
+
+def test_a_supervisors_workspace_opens_on_the_reports_waiting_for_a_recheck(client, world, ticket):
+    submitted(world, ticket, client)
+    make_ticket(world)
+    page = supervisor(client, world).get(url("ticket_list"))
+    assert page.context["tab"] == TicketStatus.SUBMITTED and [t.pk for t in page.context["tickets"]] == [ticket.pk]
+    assert world["schools"]["a1"].name in page.content.decode()  # supervisors see which school
+
+
+def test_a_malformed_date_is_refused_and_nothing_is_recorded(client, world, ticket):
+    ticket = submitted(world, ticket, client)
+    response = supervisor(client, world).post(url("ticket_recheck", ticket.pk), {
+        "version": ticket.version, "mode": "evidence", "result": "rectified", "date": "2026-13-45", "notes": "材料齐全"})
+    assert response.status_code == 400 and "材料齐全</textarea>" in response.content.decode()
+    assert not Recheck.objects.exists() and fresh(ticket).status == TicketStatus.SUBMITTED
