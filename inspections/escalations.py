@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -232,14 +232,17 @@ def escalation_dismiss(*, escalation: Escalation, actor, note: str, ip: str | No
 
 
 def escalation_list(escalations, *, pending_only: bool = False):
-    """Escalations for the list page: pending first, then the latest decisions; ticket, problem,
-    school and office joined (one query)."""
+    """Escalations for the list page: pending first (most overdue first), then the latest decisions;
+    ticket, problem, school and office joined (one query)."""
     rows = escalations.select_related("ticket__problem", "ticket__school", "ticket__office", "decided_by")
     if pending_only:
         rows = rows.filter(status=EscalationStatus.PROPOSED)
+    pending = When(status=EscalationStatus.PROPOSED, then=Value(0))
     return rows.order_by(
-        Case(When(status=EscalationStatus.PROPOSED, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "-proposed_at", "-pk",
+        Case(pending, default=Value(1), output_field=IntegerField()),
+        # Pending: the most overdue first. Decided: the latest decision first.
+        Case(When(status=EscalationStatus.PROPOSED, then=F("ticket__deadline"))).asc(),
+        F("decided_at").desc(nulls_last=True), "-pk",
     )
 
 

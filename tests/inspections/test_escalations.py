@@ -248,14 +248,16 @@ def test_the_list_shows_pending_proposals_first_with_school_and_days_overdue(cli
     check()
     confirm(world, older, URGE)
     overdue_ticket(world, 9, "a3")
+    overdue_ticket(world, 20, "a1")
     check()
     client.force_login(world["director_a"])
     body = client.get(reverse("inspections:escalation_list")).content.decode()
-    assert body.count('data-testid="escalation-row"') == 2
-    assert body.index("三源浦镇中心小学") < body.index("柳河县第二中学")  # pending first, though proposed later
+    assert body.count('data-testid="escalation-row"') == 3
+    # Pending first, the most overdue first; then the decided one, though proposed earlier.
+    assert body.index("柳河县第一小学") < body.index("三源浦镇中心小学") < body.index("柳河县第二中学")
     assert "提请时逾期 9 天" in body and "提请时逾期 10 天" in body
     pending_only = client.get(reverse("inspections:escalation_list"), {"show": "pending"}).content.decode()
-    assert pending_only.count('data-testid="escalation-row"') == 1 and "柳河县第二中学" not in pending_only
+    assert pending_only.count('data-testid="escalation-row"') == 2 and "柳河县第二中学" not in pending_only
 
 
 def test_every_role_sees_the_escalation_list_of_its_own_offices_only(client, world):
