@@ -115,3 +115,51 @@ def demo_year_build(*, office: Office, today: dt.date) -> int:
             )
             services.monthly_summary_save(supervisor=supervisor, year=today.year, month=month, text=text, submit=True)
     return created
+
+
+def _demo_photo(text_seed: int):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 600, 440), outline=(60, 120, 200), width=6)
+    draw.line((40, 40 + text_seed % 300, 600, 440 - text_seed % 300), fill=(60, 160, 90), width=8)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"整改照片{text_seed}.png", buffer.getvalue(), content_type="image/png")
+
+
+@transaction.atomic
+def demo_rectification_build(*, office: Office, today: dt.date) -> int:
+    """The demo schools with a login answer their open tickets with a report and a photo, so the
+    school workspace, the supervisor's re-check queue and the ledger show every state; then the daily
+    check runs once (deadline warnings, overdue notices, escalation proposals for the director)."""
+    from django.contrib.auth import get_user_model
+
+    from supervision.access import schools_acted_for_by
+
+    from .choices import TicketStatus
+    from .escalations import rectification_daily_check
+    from .models import Ticket, TicketReport
+    from .ticket_services import ticket_report_save
+
+    if TicketReport.objects.filter(ticket__office=office).exists():
+        return 0
+    answered = 0
+    for user in get_user_model().objects.filter(groups__name="school_user").order_by("username"):
+        tickets = Ticket.objects.filter(school__in=schools_acted_for_by(user), office=office).exclude(
+            status=TicketStatus.CLOSED
+        ).order_by("deadline")
+        for n, ticket in enumerate(tickets):
+            if n % 3 == 2:
+                continue  # some are left for the school to do in the demo
+            ticket_report_save(
+                ticket=ticket, actor=user, text="已按整改意见完成整改,相关制度已修订并公示,现场已整改到位,附整改照片。",
+                uploads=[_demo_photo(ticket.pk)], submit=n % 3 == 0,
+            )
+            answered += 1
+    rectification_daily_check(today=today)
+    return answered

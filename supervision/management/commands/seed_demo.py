@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from inspections.demo import demo_year_build
+from inspections.demo import demo_rectification_build, demo_year_build
 from inspections.demo_plan import demo_plan_build
 from supervision.demo import DEMO_PASSWORD, DEMO_TENANT_CODE, seed_demo
 from supervision.models import Office
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             for year in (today.year - 1, today.year):
                 demo_plan_build(office=county, year=year)
             visits = demo_year_build(office=county, today=today)
+            demo_rectification_build(office=county, today=today)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 (demo data ready)."))
         if visits:
             self.stdout.write(f"  {today.year}年入校督导 {visits} 次 (visits built)")
