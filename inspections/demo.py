@@ -132,6 +132,18 @@ def _demo_photo(text_seed: int):
     return SimpleUploadedFile(f"整改照片{text_seed}.png", buffer.getvalue(), content_type="image/png")
 
 
+def _demo_visit_with_problems(school, date, rng) -> None:
+    """A recent visit to a demo school that found three problems, so its workspace has work to do."""
+    lead = ZoneAssignment.objects.filter(zone=school.zone_id, is_lead=True).select_related("supervisor__user").first()
+    visit = services.visit_start(user=lead.supervisor.user, school=school, date=date, methods=["campus_walk", "file_review"])
+    ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="未发现问题。")
+    answers = [a for a in visit.checklist.answers.all() if a.code in PROBLEMS][:3]
+    for answer in answers:
+        description, opinion = rng.choice(PROBLEMS[answer.code])
+        services.problem_add(answer=answer, user=lead.supervisor.user, description=description, opinion=opinion)
+    services.checklist_submit(checklist=visit.checklist, user=lead.supervisor.user)
+
+
 @transaction.atomic
 def demo_rectification_build(*, office: Office, today: dt.date) -> int:
     """The demo schools with a login answer their open tickets with a report and a photo, so the
@@ -149,7 +161,11 @@ def demo_rectification_build(*, office: Office, today: dt.date) -> int:
     if TicketReport.objects.filter(ticket__office=office).exists():
         return 0
     answered = 0
+    rng = random.Random(office.pk)
     for user in get_user_model().objects.filter(groups__name="school_user").order_by("username"):
+        for school in schools_acted_for_by(user).filter(office=office, zone__isnull=False):
+            if Ticket.objects.filter(school=school).exclude(status=TicketStatus.CLOSED).count() < 3:
+                _demo_visit_with_problems(school, today - dt.timedelta(days=6), rng)
         tickets = Ticket.objects.filter(school__in=schools_acted_for_by(user), office=office).exclude(
             status=TicketStatus.CLOSED
         ).order_by("deadline")
