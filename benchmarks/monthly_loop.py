@@ -29,8 +29,8 @@ GOAL_MS = 150.0
 SCHOOLS_PER_ZONE = 20
 
 
-def configure_database(*, reuse: bool) -> str:
-    """Point Django at an isolated benchmark database, created empty (or kept, with --reuse)."""
+def configure_database(*, reuse: bool, name: str = "supervision_bench") -> str:
+    """Point Django at an isolated benchmark database ``name``, created empty (or kept, with --reuse)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg2
@@ -39,14 +39,14 @@ def configure_database(*, reuse: bool) -> str:
         admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'supervision_bench'")
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if not (reuse and cursor.fetchone()):
-                cursor.execute("DROP DATABASE IF EXISTS supervision_bench")
-                cursor.execute("CREATE DATABASE supervision_bench")
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}"')
         admin.close()
-        bench = urlunsplit(parts._replace(path="/supervision_bench"))
+        bench = urlunsplit(parts._replace(path=f"/{name}"))
     else:
-        path = Path(tempfile.gettempdir()) / "supervision_bench.sqlite3"
+        path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
         if not reuse:
             path.unlink(missing_ok=True)
         bench = f"sqlite:///{path}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("inspections.coverage_urls")),
     path("", include("inspections.alert_urls")),
     path("", include("inspections.ticket_urls")),
+    path("", include("inspections.ledger_urls")),
 ]

@@ -7,8 +7,10 @@ from inspections.api import (
     ChecklistTemplateViewSet,
     CoverageViewSet,
     MonthlySummaryViewSet,
+    NotificationViewSet,
     PlanViewSet,
     ProblemViewSet,
+    TicketViewSet,
     VisitViewSet,
 )
 from schools.api import SchoolViewSet
@@ -26,6 +28,8 @@ router.register("visits", VisitViewSet, basename="visit")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("monthly-summaries", MonthlySummaryViewSet, basename="monthly-summary")
 router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SchoolKindEnum": "schools.choices.SchoolKind",
         "SupervisorKindEnum": "supervision.choices.SupervisorKind",
+        # Several rectification models have a "status" field, each with its own choices.
+        "ChecklistStatusEnum": "inspections.choices.ChecklistStatus",
+        "TicketStatusEnum": "inspections.choices.TicketStatus",
+        "ExtensionStatusEnum": "inspections.choices.ExtensionStatus",
+        "EscalationStatusEnum": "inspections.choices.EscalationStatus",
     },
 }
 

@@ -1,0 +1,10 @@
+"""The ledger (台账) of rectification tickets, its Excel export, and 回头看."""
+from django.urls import path
+
+from . import ledger_views as views
+
+urlpatterns = [
+    path("ledger/", views.ledger_page, name="ledger"),
+    path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("lookback/", views.lookback, name="lookback"),
+]
