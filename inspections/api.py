@@ -273,14 +273,6 @@ class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewse
 # --- Visits and their checklists ----------------------------------------------------------------
 
 
-def _visits_readable_by(user):
-    """As on the visit page: visits in the user's scope, plus those they attended (a joint visit
-    with a colleague of another zone)."""
-    return Visit.objects.filter(
-        Q(pk__in=access.visits_visible_to(user).values("pk")) | Q(pk__in=access.visits_editable_by(user).values("pk"))
-    )
-
-
 def _colleagues_of(user):
     """Who may join a supervisor's visit: the active supervisors of their office (as on the page)."""
     return Supervisor.objects.filter(office__supervisors__user=user, is_active=True)
@@ -490,7 +482,7 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
 
     def get_queryset(self):
         queryset = (
-            _visits_readable_by(self.request.user)
+            access.visits_readable_by(self.request.user)
             .select_related("office", "school__zone", "created_by", "checklist")
             .prefetch_related("supervisors")
             .annotate(

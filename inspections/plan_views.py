@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supervision import access
-from supervision.views import _form_errors
+from supervision.forms import add_service_errors
 
 from . import services
 from .choices import Audience
@@ -84,7 +84,7 @@ def plan_create(request):
                 office=data["office"], year=data["year"], copy_from_previous=data["copy_from_previous"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建%(year)d年度工作计划,请逐月核对督导重点。") % {"year": plan.year})
             return redirect("inspections:plan_detail", pk=plan.pk)
@@ -140,7 +140,7 @@ def plan_edit(request, pk):
         try:
             services.plan_save(plan=plan, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("计划标题和每月必查事项已保存。"))
             return redirect("inspections:plan_detail", pk=plan.pk)
@@ -167,7 +167,7 @@ def plan_month_edit(request, pk, month):
         try:
             services.plan_month_save(plan_month=entry, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(month)d月的督导重点已保存。") % {"month": month})
             return redirect(reverse("inspections:plan_detail", args=[plan.pk]) + f"#m{month}")
@@ -283,7 +283,7 @@ def template_item_edit(request, pk, item_pk=None):
         try:
             saved = services.template_item_save(template=template, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

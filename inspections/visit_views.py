@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -38,13 +37,6 @@ def _ms(moment) -> int:
 
 def _colleagues(office_id):
     return Supervisor.objects.filter(office_id=office_id, is_active=True).order_by("name")
-
-
-def _readable_visits(user):
-    """Visits a user may open: those visible to them plus those they attended (a joint visit)."""
-    return Visit.objects.filter(
-        Q(pk__in=access.visits_visible_to(user).values("pk")) | Q(pk__in=access.visits_editable_by(user).values("pk"))
-    )
 
 
 def _editable_visit_or_404(request, pk) -> Visit:
@@ -233,7 +225,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
 
 @login_required
 def visit_detail(request, pk):
-    visit = get_object_or_404(_readable_visits(request.user), pk=pk)
+    visit = get_object_or_404(access.visits_readable_by(request.user), pk=pk)
     return _render_detail(request, visit)
 
 
@@ -335,7 +327,7 @@ def photo_delete(request, pk, photo_pk):
 @login_required
 def photo(request, pk):
     """A photo, only for users who may open its visit (uploads are never served directly)."""
-    photo = get_object_or_404(Photo.objects.filter(answer__checklist__visit__in=_readable_visits(request.user)), pk=pk)
+    photo = get_object_or_404(Photo.objects.filter(answer__checklist__visit__in=access.visits_readable_by(request.user)), pk=pk)
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
@@ -404,7 +396,7 @@ def checklist_submit(request, pk):
 @login_required
 @require_POST
 def checklist_reopen(request, pk):
-    visit = get_object_or_404(_readable_visits(request.user).select_related("checklist"), pk=pk)
+    visit = get_object_or_404(access.visits_readable_by(request.user).select_related("checklist"), pk=pk)
     form = ReopenForm(request.POST)
     form.is_valid()
     try:

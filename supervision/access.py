@@ -190,6 +190,16 @@ def visits_editable_by(user):
     return Visit.objects.filter(supervisors__user=user, supervisors__is_active=True).distinct()
 
 
+def visits_readable_by(user):
+    """Visits a user may open: those in their scope plus those they attended (a joint visit with a
+    colleague of another zone)."""
+    from inspections.models import Visit
+
+    return Visit.objects.filter(
+        Q(pk__in=visits_visible_to(user).values("pk")) | Q(pk__in=visits_editable_by(user).values("pk"))
+    )
+
+
 def problems_visible_to(user):
     from inspections.models import Problem
 

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 
 from inspections import selectors as inspection_selectors
 from reports import selectors as report_selectors
-from schools.models import School
 
 from . import access, selectors, services
 from .choices import Role
 from .filters import SupervisorFilter, ZoneFilter
-from .forms import OfficeUserForm, SupervisorForm, ZoneForm, ZoneSchoolsForm, ZoneSupervisorsForm
+from .forms import OfficeUserForm, SupervisorForm, ZoneForm, ZoneSchoolsForm, ZoneSupervisorsForm, add_service_errors
 from .models import Supervisor, Zone, ZoneAssignment
 
 User = get_user_model()
@@ -37,14 +36,6 @@ def _managed_offices_or_404(request):
     if not offices.exists():
         raise Http404
     return offices
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -131,7 +122,7 @@ def zone_create(request):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建责任区“%(name)s”。") % {"name": zone.name})
             return redirect("zone_detail", pk=zone.pk)
@@ -266,7 +257,7 @@ def supervisor_edit(request, pk=None):
                 is_active=data["is_active"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if data.get("photo"):
                 services.supervisor_set_photo(supervisor=saved, photo=data["photo"])
@@ -332,7 +323,7 @@ def user_create(request):
                 school=data.get("school"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建用户“%(name)s”。") % {"name": data["name"]})
             return redirect("user_list")
