@@ -21,6 +21,23 @@ class VisitMethod(models.TextChoices):
     INTERVIEWS = "interviews", _("访谈师生")
 
 
+class VisitKind(models.TextChoices):
+    """Routine monthly visits (经常性督导) are what coverage, 人次 and the monthly report count;
+    visits made for a special inspection (专项督导) belong to their campaign."""
+
+    ROUTINE = "routine", _("经常性督导")
+    SPECIAL = "special", _("专项督导")
+
+
+class ProblemSource(models.TextChoices):
+    """Where a problem was found; every source feeds the same rectification tickets."""
+
+    CHECKLIST = "checklist", _("经常性督导")
+    CAMPAIGN = "campaign", _("专项督导")
+    EVALUATION = "evaluation", _("督导评估")
+    COMPLAINT = "complaint", _("举报投诉")
+
+
 class ChecklistStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")

@@ -3,7 +3,10 @@
 Counting rules (used by summaries, coverage and later the reports):
 - a visit counts once it has a submitted checklist; drafts are "in progress";
 - a school is covered (全覆盖) in a month when it has at least one counted visit that month;
-- a joint visit is one visit to the school and one person-visit (人次) for each supervisor present.
+- a joint visit is one visit to the school and one person-visit (人次) for each supervisor present;
+- only routine visits (经常性督导) count; a special inspection's visits belong to its campaign;
+- a visit and its problems count for the zone the school was in on the day (Visit.zone), so a
+  school moved to another zone mid-year leaves its earlier visits with the zone that made them.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from schools.choices import SchoolKind
 from schools.models import School
 from supervision.models import Office, Supervisor, Zone
 
-from .choices import ChecklistStatus, RecheckResult, TicketStatus
+from .choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
 from .models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Visit
 
 REPORT_DAY = 27  # zones file the monthly report by the 27th (seed 003 §三(三)2)
@@ -30,7 +33,7 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def counted_visits() -> QuerySet[Visit]:
-    return Visit.objects.filter(checklist__status=ChecklistStatus.SUBMITTED)
+    return Visit.objects.filter(kind=VisitKind.ROUTINE, checklist__status=ChecklistStatus.SUBMITTED)
 
 
 def open_problems() -> QuerySet[Problem]:
@@ -262,7 +265,9 @@ def coverage_for_month(*, schools: QuerySet[School], year: int, month: int, toda
     # listed schools' rows are read.
     tally = {
         row["school_id"]: row
-        for row in Visit.objects.filter(school__office__in={s.office_id for s in rows}, date__range=(start, end))
+        for row in Visit.objects.filter(
+            school__office__in={s.office_id for s in rows}, date__range=(start, end), kind=VisitKind.ROUTINE
+        )
         .values("school_id")
         .annotate(
             visit_count=Count("pk", filter=Q(checklist__status=ChecklistStatus.SUBMITTED)),

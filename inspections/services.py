@@ -18,7 +18,10 @@ from supervision import access
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
-from .choices import Audience, ChecklistStatus, TicketAction, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity, VisitMethod
+from .choices import (
+    Audience, ChecklistStatus, Conclusion, ItemSource, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction,
+    VisitKind, VisitMethod,
+)
 from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 from .models import (
     Checklist,
@@ -250,8 +253,8 @@ def visit_start(
     if foreign:
         raise ValidationError({"co_supervisors": _("以下督学不属于本督导室:%(n)s") % {"n": "、".join(foreign)}})
     visit = Visit.objects.create(
-        office_id=school.office_id, school=school, date=date, arrived_at=arrived_at, left_at=left_at,
-        methods=_check_methods(methods), created_by=supervisor,
+        office_id=school.office_id, school=school, zone_id=school.zone_id, date=date, arrived_at=arrived_at,
+        left_at=left_at, methods=_check_methods(methods), created_by=supervisor,
     )
     visit.supervisors.set([supervisor, *co])
     _checklist_build(visit)
@@ -393,7 +396,9 @@ def problem_add(
     if errors:
         raise ValidationError(errors)
     problem = Problem.objects.create(
-        office_id=visit.office_id, school_id=visit.school_id, visit=visit, answer=answer, item_code=answer.code,
+        office_id=visit.office_id, school_id=visit.school_id, zone_id=visit.zone_id, visit=visit, answer=answer,
+        source=ProblemSource.CAMPAIGN if visit.kind == VisitKind.SPECIAL else ProblemSource.CHECKLIST,
+        item_code=answer.code,
         item_title=answer.title, description=description.strip(), opinion=opinion.strip(), severity=severity,
         deadline=deadline, found_on=visit.date, created_by=user,
     )

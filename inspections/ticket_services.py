@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import notifications
-from .choices import ExtensionStatus, RecheckMode, RecheckResult, TicketAction, TicketStatus
-from .models import Evidence, Extension, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
+from .choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
+from .models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
@@ -104,6 +104,39 @@ def tickets_open(*, problems, actor) -> list[Ticket]:
     # The school sees the ticket at once: its users are told (inbox and e-mail).
     notifications.ticket_opened_notify(tickets=created)
     return created
+
+
+@transaction.atomic
+def problem_raise(
+    *, school, source: str, item_code: str, item_title: str, description: str, opinion: str, found_on: dt.date,
+    actor, severity: str = Severity.MINOR, deadline: dt.date | None = None,
+) -> Problem:
+    """A problem found outside a visit's checklist — a weak score in an evaluation (督导评估), a
+    complaint verified as founded (举报投诉) — with its opinion and deadline; its rectification
+    ticket opens at once, exactly like one from a submitted checklist (问题必整改)."""
+    from .services import default_deadline
+
+    errors = {}
+    if source not in ProblemSource.values or source == ProblemSource.CHECKLIST:
+        errors["source"] = _("无效的问题来源。")
+    if not description.strip():
+        errors["description"] = _("请填写问题描述。")
+    if not opinion.strip():
+        errors["opinion"] = _("请填写整改意见。")
+    if severity not in Severity.values:
+        errors["severity"] = _("无效的严重程度。")
+    deadline = deadline or default_deadline(found_on)
+    if deadline <= found_on:
+        errors["deadline"] = _("整改期限应晚于发现日期。")
+    if errors:
+        raise ValidationError(errors)
+    problem = Problem.objects.create(
+        office_id=school.office_id, school=school, zone_id=school.zone_id, source=source, item_code=item_code[:16],
+        item_title=item_title[:200], description=description.strip(), opinion=opinion.strip(), severity=severity,
+        deadline=deadline, found_on=found_on, created_by=actor,
+    )
+    tickets_open(problems=[problem], actor=actor)
+    return problem
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.models import Office
 
-from .choices import ACTIVE_STATUSES, JobKind, JobStatus
+from .choices import ACTIVE_STATUSES, JobStatus
 
 
 def job_result_path(job: "Job", filename: str) -> str:
@@ -20,7 +20,9 @@ class Job(models.Model):
     progress say how far it got, the result is the produced file.
     """
 
-    kind = models.CharField(_("类型"), max_length=32, choices=JobKind.choices)
+    # What the job makes: a key of reports.services.JOB_SPECS (each app registers its kinds there,
+    # so a new kind of document needs no migration here).
+    kind = models.CharField(_("类型"), max_length=32)
     office = models.ForeignKey(Office, verbose_name=_("督导室"), on_delete=models.PROTECT, related_name="report_jobs")
     params = models.JSONField(_("参数"), default=dict, blank=True)
     # sha256 of the canonical parameters, so identical requests are found with one indexed lookup.
@@ -51,6 +53,12 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_kind_display(self) -> str:
+        from .services import JOB_SPECS
+
+        spec = JOB_SPECS.get(self.kind)
+        return str(spec.label) if spec else self.kind
 
     @property
     def is_active(self) -> bool:

@@ -1,8 +1,9 @@
 """Report jobs: start one (idempotently), run it in a Celery worker, record progress and result.
 
 Each job kind registers a ``JobSpec`` (how to check its parameters, fingerprint the data it is
-made from, render its file and name it). Later issues add kinds — monthly reports (月报表),
-year-end documents — by adding a spec; the model, task, pages and downloads stay the same.
+made from, render its file and name it, who may start it) with ``register_job_spec``, usually from
+its app's ``AppConfig.ready``: monthly reports (月报表), year-end documents, campaign and survey
+reports. The model, task, pages, API and downloads are the same for every kind.
 """
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int], None]
 
 
+def _office_staff_may_start(user, office: Office, params: dict) -> bool:
+    """Default: the office's own admins and director start its jobs (not higher offices)."""
+    from .selectors import offices_starting_jobs_for
+
+    return offices_starting_jobs_for(user).filter(pk=office.pk).exists()
+
+
 @dataclass(frozen=True)
 class JobSpec:
     # (office, raw params) -> canonical params; raises ValidationError with a Chinese message.
@@ -42,6 +50,10 @@ class JobSpec:
     render: Callable[[Job, ProgressCallback], tuple[bytes, str]]
     # job -> the name a person sees (page title, download file name, without extension).
     describe: Callable[[Job], str]
+    # The kind's name in lists ("挂牌督导公示牌(批量打印)"), a lazy translation.
+    label: str = ""
+    # (user, office, cleaned params) -> may this user start (or restart) such a job?
+    may_start: Callable[[object, Office, dict], bool] = _office_staff_may_start
 
 
 def _sha256(value) -> str:
@@ -121,8 +133,18 @@ JOB_SPECS: dict[str, JobSpec] = {
         fingerprint=_plaques_fingerprint,
         render=_plaques_render,
         describe=_plaques_describe,
+        label=JobKind.PLAQUES.label,
     ),
 }
+
+
+def register_job_spec(kind: str, spec: JobSpec) -> None:
+    """Add a kind of report job (called from an app's ``ready``); a kind is registered once."""
+    if kind in JOB_SPECS and JOB_SPECS[kind] is not spec:
+        raise ValueError(f"report job kind {kind!r} is already registered")
+    if len(kind) > 32:
+        raise ValueError(f"report job kind {kind!r} is longer than 32 characters")
+    JOB_SPECS[kind] = spec
 
 
 def job_spec(kind: str) -> JobSpec:
@@ -246,3 +268,7 @@ def _job_record_failure(*, job: Job, exc: Exception, final_attempt: bool) -> Non
 
 def job_describe(job: Job) -> str:
     return job_spec(job.kind).describe(job)
+
+
+def job_may_start(*, user, kind: str, office: Office, params: dict) -> bool:
+    return job_spec(kind).may_start(user, office, params)

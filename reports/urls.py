@@ -6,5 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<int:pk>/restart/", views.job_restart, name="job_restart"),
     path("plaques/start/", views.plaques_start, name="plaques_start"),
 ]

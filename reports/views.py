@@ -1,4 +1,6 @@
 """Report job pages: start, watch (htmx polling), download. Thin: scope from selectors/access."""
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,12 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .choices import JobKind, JobStatus
 
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
+}
+
 
 @login_required
 def job_detail(request, pk):
@@ -17,10 +25,8 @@ def job_detail(request, pk):
     context = {
         "job": job,
         "title": services.job_describe(job),
-        # Only the plaques job has a start button so far; later kinds add theirs.
-        "can_restart": job.kind == JobKind.PLAQUES
-        and job.status == JobStatus.FAILED
-        and selectors.offices_starting_jobs_for(request.user).filter(pk=job.office_id).exists(),
+        "can_restart": job.status == JobStatus.FAILED
+        and services.job_may_start(user=request.user, kind=job.kind, office=job.office, params=job.params),
     }
     # htmx polls the status block every second while the job is queued or running.
     template = "reports/_job_status.html" if request.headers.get("HX-Request") else "reports/job_detail.html"
@@ -31,12 +37,30 @@ def job_detail(request, pk):
 def job_download(request, pk):
     finished = selectors.jobs_visible_to(request.user).filter(status=JobStatus.SUCCEEDED).exclude(result="")
     job = get_object_or_404(finished.select_related("office"), pk=pk)
+    extension = PurePosixPath(job.result.name).suffix.lower()
     return FileResponse(
         job.result.open("rb"),
         as_attachment=True,
-        filename=f"{services.job_describe(job)}.pdf",
-        content_type="application/pdf",
+        filename=f"{services.job_describe(job)}{extension}",
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
+
+
+@login_required
+@require_POST
+def job_restart(request, pk):
+    """Start a failed job again with the same parameters (a new job; the failed one stays on record)."""
+    job = get_object_or_404(selectors.jobs_visible_to(request.user).select_related("office"), pk=pk)
+    if job.status != JobStatus.FAILED or not services.job_may_start(
+        user=request.user, kind=job.kind, office=job.office, params=job.params
+    ):
+        raise Http404
+    try:
+        again = services.job_start(kind=job.kind, office=job.office, params=job.params, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:job_detail", pk=job.pk)
+    return redirect("reports:job_detail", pk=again.pk)
 
 
 def _back(request) -> str:

@@ -201,9 +201,14 @@ def visits_readable_by(user):
 
 
 def problems_visible_to(user):
+    """Problems of the visits a user sees, and those raised without a visit (an evaluation, a
+    verified complaint) at the schools they see."""
     from inspections.models import Problem
 
-    return Problem.objects.filter(visit__in=visits_visible_to(user).values("pk"))
+    return Problem.objects.filter(
+        Q(visit__in=visits_visible_to(user).values("pk"))
+        | Q(visit__isnull=True, school__in=schools_visible_to(user).values("pk"))
+    )
 
 
 # --- Annual plans and checklist templates ---------------------------------------------------------

@@ -13,6 +13,15 @@ from inspections.api import (
     TicketViewSet,
     VisitViewSet,
 )
+from inspections.campaigns import api as campaigns_api
+from inspections.cases import api as cases_api
+from inspections.complaints import api as complaints_api
+from inspections.evaluations import api as evaluations_api
+from inspections.surveys import api as surveys_api
+from reports import api as reports_api
+from reports.annual import api as annual_api
+from reports.dashboard import api as dashboard_api
+from reports.monthly import api as monthly_api
 from schools.api import SchoolViewSet
 
 from .api import OfficeViewSet, SupervisorViewSet, ZoneViewSet
@@ -30,6 +39,13 @@ router.register("monthly-summaries", MonthlySummaryViewSet, basename="monthly-su
 router.register("coverage", CoverageViewSet, basename="coverage")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
+
+# Apps beyond the monthly loop add their viewsets through their api.register(router).
+for module in (
+    campaigns_api, evaluations_api, surveys_api, cases_api, complaints_api, reports_api, monthly_api, annual_api,
+    dashboard_api,
+):
+    module.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

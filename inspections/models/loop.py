@@ -6,9 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
-from supervision.models import Office, Supervisor
+from supervision.models import Office, Supervisor, Zone
 
-from ..choices import Audience, ChecklistStatus, Conclusion, ItemSource, RecheckMode, RecheckResult, Severity
+from ..choices import (
+    Audience, ChecklistStatus, Conclusion, ItemSource, ProblemSource, RecheckMode, RecheckResult, Severity, VisitKind,
+)
 
 month_validators = [MinValueValidator(1), MaxValueValidator(12)]
 
@@ -122,6 +124,12 @@ class Visit(models.Model):
     arrived_at = models.TimeField(_("到校时间"), null=True, blank=True)
     left_at = models.TimeField(_("离校时间"), null=True, blank=True)
     methods = models.JSONField(_("督导方式"), default=list, blank=True)
+    kind = models.CharField(_("督导类型"), max_length=16, choices=VisitKind.choices, default=VisitKind.ROUTINE)
+    # The school's zone on the day of the visit: reports count a visit for the zone it was made in,
+    # even if the school moves to another zone later in the year.
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("责任区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
     supervisors = models.ManyToManyField(Supervisor, verbose_name=_("参加督学"), related_name="visits")
     created_by = models.ForeignKey(
         Supervisor, verbose_name=_("填报督学"), on_delete=models.PROTECT, related_name="visits_created"
@@ -233,8 +241,19 @@ class Problem(models.Model):
 
     office = models.ForeignKey(Office, verbose_name=_("督导室"), on_delete=models.PROTECT, related_name="problems")
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="problems")
-    visit = models.ForeignKey(Visit, verbose_name=_("入校督导"), on_delete=models.PROTECT, related_name="problems")
-    answer = models.ForeignKey(ChecklistAnswer, verbose_name=_("督导事项"), on_delete=models.PROTECT, related_name="problems")
+    source = models.CharField(_("问题来源"), max_length=16, choices=ProblemSource.choices, default=ProblemSource.CHECKLIST)
+    # Set for problems found on a visit's checklist (routine or special); empty for those raised by an
+    # evaluation or a verified complaint.
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("入校督导"), null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+    )
+    answer = models.ForeignKey(
+        ChecklistAnswer, verbose_name=_("督导事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+    )
+    # The school's zone when the problem was found (see Visit.zone).
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("责任区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
+    )
     item_code = models.CharField(_("事项编号"), max_length=16)
     item_title = models.CharField(_("问题类别"), max_length=200)
     description = models.TextField(_("问题描述"))

@@ -1,0 +1,5 @@
+"""/api/v1/ endpoints of evaluations; ``register`` is called by supervision.api_urls."""
+
+
+def register(router) -> None:
+    pass

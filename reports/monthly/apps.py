@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthlyReportsConfig(AppConfig):
+    name = "reports.monthly"
+    label = "monthly_reports"
+    verbose_name = _("责任区月报表")
