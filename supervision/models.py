@@ -114,3 +114,18 @@ class ZoneAssignment(models.Model):
                 fields=["zone"], condition=models.Q(is_lead=True), name="zone_has_one_lead"
             ),
         ]
+
+
+class Throttle(models.Model):
+    """Attempts counted per key and time window (flood protection of the public forms: surveys
+    answered without login, complaints from a plaque page). Kept in the database so every server
+    process shares the count; see supervision.throttle."""
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)  # sha256 of what is counted (an IP, a device), never the IP itself
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_throttle_row_per_window")]
+        indexes = [models.Index(fields=["window_start"])]

@@ -210,6 +210,16 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "inspections.choices.TicketStatus",
         "ExtensionStatusEnum": "inspections.choices.ExtensionStatus",
         "EscalationStatusEnum": "inspections.choices.EscalationStatus",
+        "JobStatusEnum": "reports.choices.JobStatus",
+        # One line per choices class each app adds (keep each app's lines under its own comment).
+        # monthly_reports
+        # annual
+        # dashboard
+        # campaigns
+        # evaluations
+        # surveys
+        # cases
+        # complaints
     },
 }
 
