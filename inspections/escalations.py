@@ -20,16 +20,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision import access
 from supervision.models import Office
+from supervision.pdf import pdf_from_template
 
 from . import notifications
 from .choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
@@ -288,17 +287,6 @@ def urge_notice_filename(escalation: Escalation) -> str:
 def urge_notice_pdf(escalation: Escalation) -> bytes:
     """The 督办通知书 as a PDF (GB/T 9704 look: A4, red masthead, title, addressee, body, office and
     date, page numbers "— 1 —"). Fonts are the system's Noto CJK; nothing is fetched."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NoNetwork(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            raise ValueError(f"The notice may not load {url!r}")
-
     if escalation.level != EscalationLevel.URGE or escalation.status != EscalationStatus.CONFIRMED:
         raise ValidationError(_("只有已确认的督办才有督办通知书。"))
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("inspections/urge_notice_pdf.html", urge_notice_context(escalation))
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=NoNetwork()).write_pdf()
+    return pdf_from_template("inspections/urge_notice_pdf.html", urge_notice_context(escalation))
