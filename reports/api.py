@@ -10,8 +10,8 @@ from supervision import access
 from supervision.api import ScopedPrimaryKeyRelatedField
 from supervision.models import Office
 
-from . import selectors, services
-from .models import Job
+from . import selectors, services, submissions
+from .models import Job, Submission
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -88,5 +88,58 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
         )
 
 
+class SubmissionSerializer(serializers.ModelSerializer):
+    office_name = serializers.CharField(source="office.name", read_only=True)
+    recipient_name = serializers.CharField(source="recipient.name", read_only=True, default="")
+    period_label = serializers.CharField(read_only=True)
+    submitted_by_name = serializers.SerializerMethodField()
+    job = JobSerializer(read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id", "office", "office_name", "recipient", "recipient_name", "period", "year", "month", "period_label",
+            "note", "manifest", "submitted_by", "submitted_by_name", "submitted_at", "job",
+        ]
+        read_only_fields = fields
+
+    def get_submitted_by_name(self, submission) -> str:
+        user = submission.submitted_by
+        return (user.first_name or user.username) if user else ""
+
+
+class SubmissionStartSerializer(serializers.Serializer):
+    office = ScopedPrimaryKeyRelatedField(scope=selectors.offices_starting_jobs_for, queryset=Office.objects.none())
+    period = serializers.ChoiceField(choices=Submission.Period.choices)
+    year = serializers.IntegerField()
+    month = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    """报送: packages sent to the higher office (and, for a higher office, received from below).
+    POST sends one (office admins and directors of that office); the package is made by a job."""
+
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self):
+        return submissions.submissions_visible_to(self.request.user).select_related(
+            "office", "recipient", "submitted_by", "job__created_by"
+        )
+
+    @extend_schema(request=SubmissionStartSerializer, responses={201: SubmissionSerializer})
+    def create(self, request, *args, **kwargs):
+        start = SubmissionStartSerializer(data=request.data, context={"request": request})
+        start.is_valid(raise_exception=True)
+        data = start.validated_data
+        office = data["office"]
+        params = submissions.clean_params(office, {"period": data["period"], "year": data["year"], "month": data.get("month")})
+        submission = submissions.submission_start(office=office, params=params, user=request.user, note=data["note"])
+        submission.refresh_from_db()
+        return Response(SubmissionSerializer(submission, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
 def register(router) -> None:
     router.register("report-jobs", JobViewSet, basename="report-job")
+    router.register("submissions", SubmissionViewSet, basename="submission")

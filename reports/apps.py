@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("报表")
+
+    def ready(self):
+        from . import submissions  # noqa: F401  (registers the 报送 package job and its cover letter)

@@ -17,3 +17,10 @@ class JobStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class SubmissionPeriod(models.TextChoices):
+    """What a package sent upward (报送) covers."""
+
+    MONTH = "month", _("月度")
+    YEAR = "year", _("年度")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.models import Office
 
-from .choices import ACTIVE_STATUSES, JobStatus
+from .choices import ACTIVE_STATUSES, JobStatus, SubmissionPeriod
 
 
 def job_result_path(job: "Job", filename: str) -> str:
@@ -63,3 +63,42 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class Submission(models.Model):
+    """A package sent to the higher office (报送): the period's Excel and PDF in one zip, made by a
+    report job from the data as filed. Who sent what and when is kept; the package never changes."""
+
+    Period = SubmissionPeriod
+
+    office = models.ForeignKey(Office, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="submissions")
+    recipient = models.ForeignKey(
+        Office, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="submissions_received"
+    )
+    period = models.CharField(_("报送周期"), max_length=8, choices=Period.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"), null=True, blank=True)
+    note = models.TextField(_("报送说明"), blank=True)
+    # The job that makes the zip: pressing "报送" twice for unchanged data gives one job, one submission.
+    job = models.OneToOneField(Job, verbose_name=_("生成任务"), on_delete=models.PROTECT, related_name="submission")
+    # What the package holds: [{"name", "title", "size", "sha256"}], written when the zip is made.
+    manifest = models.JSONField(_("材料清单"), default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报送记录")
+        verbose_name_plural = _("报送记录")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["office", "year", "month"])]
+
+    def __str__(self):
+        return f"{self.office} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.period == self.Period.MONTH:
+            return _("%(year)d年%(month)d月") % {"year": self.year, "month": self.month}
+        return _("%(year)d年度") % {"year": self.year}

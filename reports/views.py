@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, submissions
 from .choices import JobKind, JobStatus
 
 CONTENT_TYPES = {
@@ -86,3 +87,67 @@ def plaques_start(request):
         messages.error(request, " ".join(exc.messages))
         return redirect(_back(request))
     return redirect("reports:job_detail", pk=job.pk)
+
+
+# --- 报送 (submissions to the higher office) -------------------------------------------------------
+
+
+@login_required
+def submission_list(request):
+    """Packages sent by the user's offices and received from the offices below."""
+    records = list(
+        submissions.submissions_visible_to(request.user)
+        .select_related("office", "recipient", "submitted_by", "job")
+        .order_by("-submitted_at", "-pk")[:200]
+    )
+    return render(request, "reports/submission_list.html", {
+        "submissions": records,
+        "offices": list(selectors.offices_starting_jobs_for(request.user).filter(parent__isnull=False)),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def submission_new(request):
+    """Preview what the period's package holds (and what is missing), then send it (POST)."""
+    office_id = request.POST.get("office") or request.GET.get("office") or ""
+    if not office_id.isdigit():
+        raise Http404
+    office = get_object_or_404(
+        selectors.offices_starting_jobs_for(request.user).filter(parent__isnull=False).select_related("parent"),
+        pk=office_id,
+    )
+    data = request.POST if request.method == "POST" else request.GET
+    raw = {"period": data.get("period"), "year": data.get("year"), "month": data.get("month") or None}
+    try:
+        params = submissions.clean_params(office, raw)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:submission_list")
+    if request.method == "POST":
+        try:
+            submission = submissions.submission_start(
+                office=office, params=params, user=request.user, note=request.POST.get("note", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("reports:submission_detail", pk=submission.pk)
+    return render(request, "reports/submission_new.html", {
+        "office": office,
+        "params": params,
+        "period": submissions.period_label(params),
+        "preview": submissions.package_preview(office=office, params=params),
+        "note": request.POST.get("note", ""),
+    })
+
+
+@login_required
+def submission_detail(request, pk):
+    submission = get_object_or_404(
+        submissions.submissions_visible_to(request.user).select_related(
+            "office", "recipient", "submitted_by", "job__created_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "reports/submission_detail.html", {"submission": submission, "job": submission.job})

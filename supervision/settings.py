@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStatusEnum": "inspections.choices.ExtensionStatus",
         "EscalationStatusEnum": "inspections.choices.EscalationStatus",
         "JobStatusEnum": "reports.choices.JobStatus",
+        "SubmissionPeriodEnum": "reports.choices.SubmissionPeriod",
         # One line per choices class each app adds (keep each app's lines under its own comment).
         # monthly_reports
         # annual
