@@ -418,3 +418,44 @@ def directors_of(office: Office):
             pk=office.pk, officeuserobjectpermission__permission__codename=DIRECT
         ).values("officeuserobjectpermission__user")
     )
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+def cases_visible_to(user):
+    """Supervision cases (督导案例) a user may read: a supervisor their own (drafts too); the office's
+    admins and director every case of their office once submitted; higher offices (and viewers) only
+    the cases recommended upward (推荐上报) in their subtree. School users see none."""
+    from inspections.cases.choices import CaseStatus
+    from inspections.cases.models import Case
+
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    return Case.objects.filter(
+        Q(author__user=user)
+        | Q(office__in=offices_planned_by(user).values("pk"), submitted_at__isnull=False)
+        | Q(office__in=offices_overseen_by(user).values("pk"), status=CaseStatus.RECOMMENDED)
+    )
+
+
+def cases_editable_by(user):
+    """Cases a user may edit and submit: their own, while a draft or returned for revision."""
+    from inspections.cases.choices import CaseStatus
+    from inspections.cases.models import Case
+
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(
+        author__user=user, author__is_active=True, status__in=[CaseStatus.DRAFT, CaseStatus.RETURNED]
+    )
+
+
+def cases_reviewed_by(user):
+    """Cases a user reviews (退回、采纳、评优、推荐上报): the submitted cases of the office whose admin
+    or director they are — not a higher office, which only reads what is recommended to it."""
+    from inspections.cases.models import Case
+
+    return Case.objects.filter(office__in=offices_planned_by(user).values("pk"), submitted_at__isnull=False)

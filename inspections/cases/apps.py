@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "inspections.cases"
     label = "cases"
     verbose_name = _("督导案例")
+
+    def ready(self):
+        from reports.annual.contributions import register
+
+        from .selectors import case_contribution
+
+        register(case_contribution)
