@@ -459,3 +459,88 @@ def cases_reviewed_by(user):
     from inspections.cases.models import Case
 
     return Case.objects.filter(office__in=offices_planned_by(user).values("pk"), submitted_at__isnull=False)
+
+
+# --- evaluations ---
+# 督导评估与考核: schemes and rounds are kept by the office's admins; the director and higher offices
+# read them; the office's active supervisors score on site (县评); a kindergarten's own user enters
+# its self-evaluation (自评) and sees only its own entry; the city's re-evaluation (市评) is entered by
+# an admin of the county office (recording the city's results) or of an office above it.
+
+
+def _offices_supervised_in(user) -> QuerySet[Office]:
+    return Office.objects.filter(supervisors__user=user, supervisors__is_active=True)
+
+
+def evaluation_offices_visible_to(user) -> QuerySet[Office]:
+    """Offices whose evaluations a user reads: those overseen, plus an active supervisor's own office."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    scope = Q(pk__in=offices_overseen_by(user).values("pk")) | Q(pk__in=_offices_supervised_in(user).values("pk"))
+    return Office.objects.filter(scope)
+
+
+def evaluation_schemes_visible_to(user):
+    from inspections.evaluations.models import Scheme
+
+    return Scheme.objects.filter(office__in=evaluation_offices_visible_to(user).values("pk"))
+
+
+def evaluation_schemes_editable_by(user):
+    from inspections.evaluations.models import Scheme
+
+    return Scheme.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def evaluation_rounds_visible_to(user):
+    """Rounds a user reads; a school user only those its own school takes part in."""
+    from inspections.evaluations.models import Round
+
+    if not user.is_authenticated:
+        return Round.objects.none()
+    scope = Q(office__in=evaluation_offices_visible_to(user).values("pk")) | Q(
+        entries__school__in=schools_acted_for_by(user).values("pk")
+    )
+    return Round.objects.filter(pk__in=Round.objects.filter(scope).values("pk"))
+
+
+def evaluation_rounds_managed_by(user):
+    from inspections.evaluations.models import Round
+
+    return Round.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def evaluation_entries_visible_to(user):
+    """Entries a user reads: every entry of the offices they read, a school user only its own school's."""
+    from inspections.evaluations.models import Entry
+
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    return Entry.objects.filter(
+        Q(round__office__in=evaluation_offices_visible_to(user).values("pk"))
+        | Q(school__in=schools_acted_for_by(user).values("pk"))
+    )
+
+
+def evaluation_entries_scorable_by(user, stage: str):
+    """Entries a user may score at a stage: 自评 the school's own user, 县评 the office's admins and active
+    supervisors, 市评 an admin of the office or of an office above it."""
+    from inspections.evaluations.choices import Stage
+    from inspections.evaluations.models import Entry
+
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    if stage == Stage.SELF:
+        return Entry.objects.filter(school__in=schools_acted_for_by(user).values("pk"))
+    if stage == Stage.COUNTY:
+        return Entry.objects.filter(
+            Q(round__office__in=offices_managed_by(user).values("pk"))
+            | Q(round__office__in=_offices_supervised_in(user).values("pk"))
+        )
+    if stage == Stage.CITY:
+        if user.is_superuser:
+            return Entry.objects.all()
+        return Entry.objects.filter(round__office__in=_subtree(_offices_with_perm(user, MANAGE)).values("pk"))
+    return Entry.objects.none()
