@@ -544,3 +544,23 @@ def evaluation_entries_scorable_by(user, stage: str):
             return Entry.objects.all()
         return Entry.objects.filter(round__office__in=_subtree(_offices_with_perm(user, MANAGE)).values("pk"))
     return Entry.objects.none()
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+def dashboard_offices_of(user) -> QuerySet[Office]:
+    """Offices whose dashboard (督导数据看板) a user reads: every office an office role oversees
+    (a higher office reads each office below it). Supervisors read their zones'; school users none."""
+    return offices_overseen_by(user)
+
+
+def dashboard_zones_of(user) -> QuerySet[Zone]:
+    """Zones whose dashboard a supervisor reads: the zones they are assigned to, while active."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        pk__in=Zone.objects.filter(
+            assignments__supervisor__user=user, assignments__supervisor__is_active=True
+        ).values("pk")
+    )

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("zones/<int:pk>/", views.zone_detail, name="zone"),
+    path("schools/<int:pk>/", views.school_detail, name="school"),
+]
