@@ -8,8 +8,11 @@ from .models import Job
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    """Jobs of offices the user oversees (office admin, director, higher-office viewers)."""
-    return Job.objects.filter(office__in=access.offices_overseen_by(user).values("pk"))
+    """Jobs of offices the user oversees (office admin, director, higher-office viewers), and the
+    jobs a user started themself (a lead supervisor's zone report)."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(Q(office__in=access.offices_overseen_by(user).values("pk")) | Q(created_by=user))
 
 
 def offices_starting_jobs_for(user) -> QuerySet[Office]:

@@ -564,3 +564,57 @@ def dashboard_zones_of(user) -> QuerySet[Zone]:
             assignments__supervisor__user=user, assignments__supervisor__is_active=True
         ).values("pk")
     )
+
+
+# --- monthly_reports ---
+
+
+def monthly_report_zones_visible_to(user) -> QuerySet[Zone]:
+    """Zones whose monthly report (月报表) a user reads: every zone of the offices an office role
+    oversees (higher offices read their subtree), and the zones an active supervisor is assigned to
+    (lead or not). School users read none."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    if user.is_superuser:
+        return Zone.objects.all()
+    scope = Q(office__in=offices_overseen_by(user).values("pk")) | Q(
+        assignments__supervisor__user=user, assignments__supervisor__is_active=True
+    )
+    return Zone.objects.filter(pk__in=Zone.objects.filter(scope).values("pk"))
+
+
+def monthly_report_zones_filed_by(user) -> QuerySet[Zone]:
+    """Zones whose report a user files (报送): those they lead (组长) as an active supervisor."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        pk__in=Zone.objects.filter(
+            assignments__supervisor__user=user, assignments__supervisor__is_active=True, assignments__is_lead=True
+        ).values("pk")
+    )
+
+
+def monthly_report_zones_built_by(user) -> QuerySet[Zone]:
+    """Zones whose draft a user may (re)build and export: the lead supervisor's, and every zone of
+    the office whose admin or director the user is (not higher offices, which only read)."""
+    if not user.is_authenticated:
+        return Zone.objects.none()
+    scope = Q(pk__in=monthly_report_zones_filed_by(user).values("pk")) | Q(
+        office__in=offices_planned_by(user).values("pk")
+    )
+    return Zone.objects.filter(scope)
+
+
+def monthly_reports_visible_to(user):
+    """Every version (drafts and filed) of the reports of the zones a user reads."""
+    from reports.monthly.models import ZoneMonthlyReport
+
+    return ZoneMonthlyReport.objects.filter(zone__in=monthly_report_zones_visible_to(user).values("pk"))
+
+
+def monthly_report_leads_of(zone: Zone):
+    """The active lead supervisors (组长) of a zone, who are reminded to file."""
+    return _active_users().filter(
+        pk__in=Supervisor.objects.filter(assignments__zone=zone, assignments__is_lead=True, is_active=True).values("user")
+    )
+

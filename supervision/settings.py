@@ -172,6 +172,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inspections.daily_rectification_checks",
         "schedule": crontab(hour=7, minute=30),  # 07:30 in CELERY_TIMEZONE (Asia/Shanghai)
     },
+    # monthly_reports: drafts for every zone on the 27th, reminders to lead supervisors on the 20th and 25th.
+    "monthly-reports-drafts": {
+        "task": "monthly_reports.drafts_on_27th",
+        "schedule": crontab(day_of_month=27, hour=6, minute=0),
+    },
+    "monthly-reports-reminders": {
+        "task": "monthly_reports.reminders",
+        "schedule": crontab(day_of_month="20,25", hour=8, minute=0),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------
@@ -214,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionPeriodEnum": "reports.choices.SubmissionPeriod",
         # One line per choices class each app adds (keep each app's lines under its own comment).
         # monthly_reports
+        "ZoneMonthlyReportStatusEnum": "reports.monthly.choices.ZoneMonthlyReportStatus",
         # annual
         # dashboard
         # campaigns

@@ -1,0 +1,32 @@
+"""Celery tasks of the monthly zone report: thin wrappers taking ids (or a date)."""
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from supervision.models import Zone
+
+from . import services
+
+
+@shared_task(name="monthly_reports.build", acks_late=True)
+def zone_monthly_report_build_task(zone_id: int, year: int, month: int) -> int | None:
+    """Draft (or refresh the draft of) one zone-month on demand; returns the report id."""
+    zone = Zone.objects.filter(pk=zone_id).first()
+    if zone is None:
+        return None
+    return services.zone_monthly_report_build(zone=zone, year=year, month=month).pk
+
+
+@shared_task(name="monthly_reports.drafts_on_27th", acks_late=True)
+def monthly_report_drafts_task(today: str | None = None) -> int:
+    """Beat, on the 27th: a draft for every zone with none yet for the month (safe to run twice)."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return services.monthly_report_drafts_ensure(today=day)
+
+
+@shared_task(name="monthly_reports.reminders", acks_late=True)
+def monthly_report_reminders_task(today: str | None = None) -> int:
+    """Beat, on the 20th and the 25th: remind lead supervisors of zones not filed yet (once each)."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return services.monthly_report_reminders_send(today=day)

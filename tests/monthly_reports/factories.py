@@ -1,0 +1,41 @@
+"""Helpers for the monthly zone report tests: visits made in a past month, tickets moved through time."""
+import datetime as dt
+
+from django.utils import timezone
+
+from inspections.models import Problem, Ticket, TicketEvent
+from tests import factories as f
+
+YEAR, MONTH = 2026, 10  # a finished month before "today" (the tests run in November 2026 or later)
+
+
+def day(n: int, month: int = MONTH, year: int = YEAR) -> dt.date:
+    return dt.date(year, month, n)
+
+
+def at(date: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(date.year, date.month, date.day, hour))
+
+
+def visit(supervisor, school, date: dt.date, *, problems: int = 0, co=()):
+    """A submitted routine visit on ``date``; its tickets' history is dated that day too."""
+    v = f.visit_filled(user=supervisor.user, school=school, date=date, problems=problems, co_supervisors=co)
+    TicketEvent.objects.filter(ticket__problem__visit=v).update(at=at(date))
+    Ticket.objects.filter(problem__visit=v).update(opened_on=date)
+    return v
+
+
+def close_ticket(ticket: Ticket, supervisor, when: dt.date) -> Ticket:
+    """Close (销号) a ticket through the service, then date its new history rows ``when``."""
+    from inspections.choices import RecheckResult
+    from inspections.ticket_services import ticket_recheck
+
+    before = set(TicketEvent.objects.filter(ticket=ticket).values_list("pk", flat=True))
+    ticket = ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=supervisor.user, result=RecheckResult.RECTIFIED)
+    TicketEvent.objects.filter(ticket=ticket).exclude(pk__in=before).update(at=at(when, 15))
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=at(when, 15))
+    return ticket
+
+
+def problems_of(v) -> list[Problem]:
+    return list(Problem.objects.filter(visit=v).select_related("ticket").order_by("pk"))
