@@ -618,3 +618,33 @@ def monthly_report_leads_of(zone: Zone):
         pk__in=Supervisor.objects.filter(assignments__zone=zone, assignments__is_lead=True, is_active=True).values("user")
     )
 
+
+# --- surveys ---
+
+
+def surveys_visible_to(user):
+    """Surveys a user reads: office roles those of their offices and the offices below (higher
+    offices read their subtree); a school user the surveys published to their school (own results only)."""
+    from inspections.surveys.models import Survey
+
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    scope = Q(office__in=offices_overseen_by(user).values("pk"))
+    scope |= Q(links__school__in=schools_acted_for_by(user).values("pk"))
+    return Survey.objects.filter(pk__in=Survey.objects.filter(scope).values("pk"))
+
+
+def surveys_editable_by(user):
+    """Surveys a user builds, publishes, closes and prints for: the office's own admin and director."""
+    from inspections.surveys.models import Survey
+
+    offices = Q(pk__in=offices_managed_by(user).values("pk")) | Q(pk__in=offices_directed_by(user).values("pk"))
+    return Survey.objects.filter(office__in=Office.objects.filter(offices).values("pk"))
+
+
+def survey_results_schools(user, survey) -> QuerySet[School] | None:
+    """Whose results of ``survey`` the user reads: None = every school (office roles overseeing the
+    survey's office), else only the school user's own school(s)."""
+    if offices_overseen_by(user).filter(pk=survey.office_id).exists():
+        return None
+    return schools_acted_for_by(user)

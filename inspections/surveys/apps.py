@@ -6,3 +6,13 @@ class SurveysConfig(AppConfig):
     name = "inspections.surveys"
     label = "surveys"
     verbose_name = _("满意度调查")
+
+    def ready(self) -> None:
+        from reports.annual.contributions import register
+        from reports.services import register_job_spec
+
+        from .contribution import survey_contribution
+        from .report import REPORT_KIND, SURVEY_REPORT_SPEC
+
+        register_job_spec(REPORT_KIND, SURVEY_REPORT_SPEC)
+        register(survey_contribution)
