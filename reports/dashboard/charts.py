@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 BLUE, GREEN, ORANGE, RED, GREY, PURPLE = "#0d6efd", "#198754", "#fd7e14", "#dc3545", "#adb5bd", "#6f42c1"
 SEVERITY_COLOURS = {"minor": "#ffc107", "major": ORANGE, "severe": RED}
-ESCALATION_COLOURS = {"confirmed": RED, "proposed": ORANGE, "dismissed": GREY}
+ESCALATION_COLOURS = {"confirmed": RED, "pending": ORANGE, "dismissed": GREY}
 
 
 def _base(**extra) -> dict:
@@ -120,9 +120,10 @@ def escalations_chart(levels: list[dict], url: str) -> dict:
         xAxis={"type": "category", "data": [lv["label"] for lv in levels]},
         yAxis={"type": "value", "minInterval": 1},
         series=[
-            {"name": str(label), "type": "bar", "stack": "all", "itemStyle": {"color": ESCALATION_COLOURS[status]},
-             "barMaxWidth": 36, "data": [{"value": lv[status], "url": url} for lv in levels]}
-            for status, label in EscalationStatus.choices
+            {"name": str(label), "type": "bar", "stack": "all", "itemStyle": {"color": ESCALATION_COLOURS[key]},
+             "barMaxWidth": 36, "data": [{"value": lv[key], "url": url} for lv in levels]}
+            for key, label in (("pending", EscalationStatus.PROPOSED.label), ("confirmed", EscalationStatus.CONFIRMED.label),
+                               ("dismissed", EscalationStatus.DISMISSED.label))
         ],
     )
 

@@ -96,6 +96,7 @@ class Scope:
     zones: list[Zone] | None = None
     children: list[Office] = field(default_factory=list)  # offices right below ``office``: the roll-up rows
     school: School | None = None  # one school (its drill page)
+    choices: list[Office] = field(default_factory=list)  # every office the user may pick
 
     @property
     def office_ids(self) -> list[int]:
@@ -270,8 +271,11 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
         "escalations": [
             {
                 "level": level.value, "label": str(level.label),
+                # Every proposal of the period (提请), and where each stands: awaiting the director, confirmed, dismissed.
                 "proposed": sum(n for (lv, _s), n in escalations.items() if lv == level.value),
-                **{s: escalations.get((level.value, s), 0) for s in EscalationStatus.values},
+                "pending": escalations.get((level.value, EscalationStatus.PROPOSED), 0),
+                "confirmed": escalations.get((level.value, EscalationStatus.CONFIRMED), 0),
+                "dismissed": escalations.get((level.value, EscalationStatus.DISMISSED), 0),
             }
             for level in EscalationLevel
         ],
@@ -405,7 +409,7 @@ def dashboard_scope(*, user, office=None) -> Scope:
                 raise Http404
         subtree = _subtree(chosen, offices)
         children = [o for o in subtree if o.parent_id == chosen.pk]
-        return Scope(office=chosen, offices=subtree, children=children)
+        return Scope(office=chosen, offices=subtree, children=children, choices=offices)
     zones = list(access.dashboard_zones_of(user).select_related("office").order_by("name"))
     if not zones or office_id is not None and office_id not in {z.office_id for z in zones}:
         raise Http404
