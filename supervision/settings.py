@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         # evaluations
         # surveys
         # cases
+        "CaseStatusEnum": "inspections.cases.choices.CaseStatus",
+        "CaseActionEnum": "inspections.cases.choices.CaseAction",
         # complaints
     },
 }

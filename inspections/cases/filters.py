@@ -13,7 +13,7 @@ from .models import Case
 class CaseFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("标题"), method="search")
     year = IntegerFilter(label=_("年度"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部状态"))
     tag = django_filters.CharFilter(label=_("主题"), field_name="tags", lookup_expr="icontains")
 
     class Meta:

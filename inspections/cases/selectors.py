@@ -14,6 +14,7 @@ def case_list_visible_to(user):
         access.cases_visible_to(user)
         .select_related("author", "office", "school", "zone")
         .annotate(attachment_count=Count("attachments"))
+        .order_by("-year", "-updated_at", "-pk")
     )
 
 

@@ -6,3 +6,10 @@ class ComplaintsConfig(AppConfig):
     name = "inspections.complaints"
     label = "complaints"
     verbose_name = _("举报投诉")
+
+    def ready(self):
+        from reports.annual.contributions import register
+
+        from .contributions import complaints_contribution
+
+        register(complaints_contribution)
