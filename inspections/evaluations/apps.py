@@ -6,3 +6,10 @@ class EvaluationsConfig(AppConfig):
     name = "inspections.evaluations"
     label = "evaluations"
     verbose_name = _("督导评估与考核")
+
+    def ready(self):
+        from reports.annual.contributions import register
+
+        from .contributions import evaluations_contribution
+
+        register(evaluations_contribution)

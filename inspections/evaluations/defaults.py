@@ -41,8 +41,8 @@ ACCEPTANCE = [
 
 DEFAULTS = {SchemeKind.KINDERGARTEN: KINDERGARTEN, SchemeKind.TARGET: TARGET, SchemeKind.ACCEPTANCE: ACCEPTANCE}
 
-# An acceptance check passes at a higher mark than a plain 合格.
-DEFAULT_PASS_MIN = {SchemeKind.ACCEPTANCE: Decimal("85")}
+# Level thresholds (优秀, 良好, 合格); an acceptance check passes (达标) at a higher mark than a plain 合格.
+DEFAULT_THRESHOLDS = {SchemeKind.ACCEPTANCE: (Decimal("95"), Decimal("90"), Decimal("85"))}
 
 
 def default_indicators(kind: str) -> list[dict]:

@@ -73,7 +73,7 @@ class ResultRow:
 
     @property
     def level_label(self) -> str:
-        return Level(self.level).label if self.level else ""
+        return str(Level(self.level).label) if self.level else ""
 
     @property
     def passed(self) -> bool | None:

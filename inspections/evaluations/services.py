@@ -17,7 +17,7 @@ from schools.choices import SchoolKind
 from supervision.models import Office
 
 from .choices import SchemeKind, Stage
-from .defaults import DEFAULT_PASS_MIN, default_indicators
+from .defaults import DEFAULT_THRESHOLDS, default_indicators
 from .models import Entry, Indicator, Round, Scheme, Score
 
 LOCKED = gettext_lazy("评分已经开始,指标体系已锁定,不能再修改指标。如需调整,请新建指标体系。")
@@ -51,9 +51,9 @@ def scheme_create(*, office: Office, year: int, kind: str, name: str, load_defau
     if Scheme.objects.filter(office=office, year=year, kind=kind, name=name).exists():
         raise ValidationError({"name": _("本年度已有同名的指标体系。")})
     scheme = Scheme.objects.create(office=office, year=year, kind=kind, name=name)
-    if kind in DEFAULT_PASS_MIN:
-        scheme.pass_min = DEFAULT_PASS_MIN[kind]
-        scheme.save(update_fields=["pass_min"])
+    if kind in DEFAULT_THRESHOLDS:
+        scheme.excellent_min, scheme.good_min, scheme.pass_min = DEFAULT_THRESHOLDS[kind]
+        scheme.save(update_fields=["excellent_min", "good_min", "pass_min"])
     if load_default:
         Indicator.objects.bulk_create(Indicator(scheme=scheme, **row) for row in default_indicators(kind))
     return scheme

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from inspections.evaluations import services
 from inspections.evaluations.choices import SchemeKind
-from inspections.evaluations.models import Indicator
+from inspections.evaluations.models import Indicator, Scheme
 from tests import factories as f
 
 
@@ -19,7 +19,8 @@ def kindergartens(world, n=3):
 
 def kg_round(world, schools=None, *, office=None, year=2026, name="2026年幼儿园办园行为督导评估"):
     office = office or world["county_a"]
-    scheme = services.scheme_create(office=office, year=year, kind=SchemeKind.KINDERGARTEN, name="幼儿园办园行为督导评估指标")
+    scheme = Scheme.objects.filter(office=office, year=year, kind=SchemeKind.KINDERGARTEN).first() or services.scheme_create(
+        office=office, year=year, kind=SchemeKind.KINDERGARTEN, name="幼儿园办园行为督导评估指标")
     schools = schools if schools is not None else kindergartens(world)
     return services.round_create(scheme=scheme, name=name, schools=schools)
 
