@@ -20,9 +20,9 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def close(ticket: Ticket, on: dt.date) -> None:
+def close(ticket: Ticket, on: dt.date, *, by) -> None:
     """销号 on a given day (the ticket journey tests the re-check that leads there)."""
-    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, closed_at=at(on))
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, closed_at=at(on), closed_by=by)
 
 
 def year_of_data(world) -> dict:
@@ -45,8 +45,8 @@ def year_of_data(world) -> dict:
     Problem.objects.filter(visit=a1_sept).update(severity=Severity.SEVERE)
 
     t_on_time, t_late = Ticket.objects.filter(problem__visit=a2_march).order_by("pk")
-    close(t_on_time, t_on_time.deadline)  # closed on its deadline: on time
-    close(t_late, dt.date(year + 1, 1, 20))  # closed after the period (and late)
+    close(t_on_time, t_on_time.deadline, by=sup_a1.user)  # closed on its deadline: on time
+    close(t_late, dt.date(year + 1, 1, 20), by=sup_a1.user)  # closed after the period (and late)
     t_april = Ticket.objects.get(problem__visit=a1_april)  # open, past its deadline: overdue
     t_sept = Ticket.objects.get(problem__visit=a1_sept)  # open, past its deadline: overdue
     urge = Escalation.objects.create(ticket=t_april, level=EscalationLevel.URGE, status=EscalationStatus.CONFIRMED, days_overdue=8)
