@@ -229,9 +229,11 @@ SPECTACULAR_SETTINGS = {
         # campaigns
         # evaluations
         # surveys
+        "SurveyStatusEnum": "inspections.surveys.choices.SurveyStatus",
+        "QuestionKindEnum": "inspections.surveys.choices.QuestionKind",
+        "SurveyAudienceEnum": "inspections.surveys.choices.Audience",
+        "OncePerEnum": "inspections.surveys.choices.OncePer",
         # cases
-        "CaseStatusEnum": "inspections.cases.choices.CaseStatus",
-        "CaseActionEnum": "inspections.cases.choices.CaseAction",
         # complaints
     },
 }

@@ -71,13 +71,13 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(reverse("complaints:photo", args=[obj.pk]))
 
 
-class VerifyInputSerializer(serializers.Serializer):
+class ComplaintVerifyInputSerializer(serializers.Serializer):
     verified_on = serializers.DateField()
     method = serializers.ChoiceField(choices=VerifyMethod.choices)
     notes = serializers.CharField()
 
 
-class CloseInputSerializer(serializers.Serializer):
+class ComplaintCloseInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CloseOutcome.choices)
     public_reply = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -121,20 +121,20 @@ class ComplaintViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveM
     def _answer(self, complaint):
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
-    @extend_schema(request=VerifyInputSerializer, responses=ComplaintSerializer, summary=_("核实举报投诉"))
+    @extend_schema(request=ComplaintVerifyInputSerializer, responses=ComplaintSerializer, summary=_("核实举报投诉"))
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         complaint = self.get_object()
-        data = self._input(VerifyInputSerializer)
+        data = self._input(ComplaintVerifyInputSerializer)
         return self._answer(services.complaint_verify(
             complaint=complaint, actor=request.user, verified_on=data["verified_on"], method=data["method"], notes=data["notes"],
         ))
 
-    @extend_schema(request=CloseInputSerializer, responses=ComplaintSerializer, summary=_("办结举报投诉"))
+    @extend_schema(request=ComplaintCloseInputSerializer, responses=ComplaintSerializer, summary=_("办结举报投诉"))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         complaint = self.get_object()
-        data = self._input(CloseInputSerializer)
+        data = self._input(ComplaintCloseInputSerializer)
         return self._answer(services.complaint_close(complaint=complaint, actor=request.user, **data))
 
 

@@ -31,7 +31,11 @@ def demo_build(*, office, today) -> None:
     if Survey.objects.filter(office=office, year=today.year, title=title).exists():
         return
     survey = services.survey_create(office=office, year=today.year, title=title, from_template=True)
-    schools = list(School.objects.filter(office=office, is_active=True).order_by("code"))
+    # Schools and kindergartens (not the adult-education school nor tutoring institutions).
+    schools = list(
+        School.objects.filter(office=office, is_active=True)
+        .exclude(kind__in=[SchoolKind.ADULT, SchoolKind.TUTORING]).order_by("code")
+    )
     services.survey_publish(survey=survey, schools=schools, audiences=[Audience.PARENT])
     services.survey_publish(
         survey=survey, schools=[s for s in schools if s.kind != SchoolKind.KINDERGARTEN], audiences=[Audience.STUDENT]
@@ -40,7 +44,7 @@ def demo_build(*, office, today) -> None:
     rng = random.Random(2026)
     responses, plans = [], []
     for link in survey.links.select_related("school").order_by("pk"):
-        mood = rng.uniform(0.55, 0.92)  # this school's share of 非常满意 + 满意
+        mood = rng.uniform(0.82, 0.98)  # this school's share of 非常满意 + 满意
         for n in range(rng.randint(8, 18) if link.audience == Audience.PARENT else rng.randint(4, 9)):
             token = hashlib.sha256(f"demo-{link.pk}-{n}".encode()).hexdigest()
             responses.append(Response(link=link, survey=survey, school_id=link.school_id, audience=link.audience,
