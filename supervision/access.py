@@ -680,3 +680,35 @@ def complaints_handled_by(user):
         Q(office__in=offices_planned_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
     )
 
+
+
+# --- complaints -----------------------------------------------------------------------------------
+
+
+def complaints_visible_to(user):
+    """Complaints (举报投诉) a user reads: an office role those of its offices and every office below,
+    a supervisor those of the schools of their zones. School users see none — the complaint may be
+    about them; what the school must do reaches it as a rectification ticket."""
+    from inspections.complaints.models import Complaint
+
+    if not user.is_authenticated:
+        return Complaint.objects.none()
+    if user.is_superuser:
+        return Complaint.objects.all()
+    return Complaint.objects.filter(
+        Q(office__in=offices_overseen_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
+    )
+
+
+def complaints_handled_by(user):
+    """Complaints a user verifies and closes, and whose contact details they see: the responsibility
+    supervisors of the school's zone, and the admin and director of the complaint's own office (who
+    step in for a school outside any zone). Higher offices only read, without contact details."""
+    from inspections.complaints.models import Complaint
+
+    if not user.is_authenticated:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(
+        Q(office__in=offices_planned_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
+    )
+

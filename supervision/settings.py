@@ -235,6 +235,13 @@ SPECTACULAR_SETTINGS = {
         "OncePerEnum": "inspections.surveys.choices.OncePer",
         # cases
         # complaints
+        "ComplaintStatusEnum": "inspections.complaints.choices.ComplaintStatus",
+        "ComplaintActionEnum": "inspections.complaints.choices.ComplaintAction",
+        "ComplaintCategoryEnum": "inspections.complaints.choices.ComplaintCategory",
+        "VerifyMethodEnum": "inspections.complaints.choices.VerifyMethod",
+        "CloseOutcomeEnum": "inspections.complaints.choices.CloseOutcome",
+        "ReporterKindEnum": "inspections.complaints.choices.ReporterKind",
+        "ZoneCategoryEnum": "supervision.choices.ZoneCategory",  # zones and complaints both have a "category"
     },
 }
 
