@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报表")
 
     def ready(self):
-        from . import submissions  # noqa: F401  (registers the 报送 package job and its cover letter)
+        from . import submission_parts, submissions  # noqa: F401  (register the 报送 package job and its parts)

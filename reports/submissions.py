@@ -186,9 +186,12 @@ COVER = "cover_letter"
 
 
 def _cover_context(office: Office, params: dict) -> dict:
+    from .submission_parts import cover_figures
+
     # The letter lists the other parts (never itself, which would ask itself what it lists).
     others = package_preview(office=office, params=params, without=(COVER,))
     return {
+        "figures": cover_figures(office, params),
         "office": office,
         "recipient": office.parent,
         "period": period_label(params),
@@ -204,7 +207,8 @@ def _cover_fingerprint(office: Office, params: dict) -> str:
     return hashlib.sha256(
         json.dumps(
             {"office": [office.name, office.parent.name if office.parent else ""], "period": context["period"],
-             "attachments": context["attachments"], "missing": [p.title for p in context["missing"]]},
+             "attachments": context["attachments"], "missing": [p.title for p in context["missing"]],
+             "figures": context["figures"]},
             ensure_ascii=False,
         ).encode()
     ).hexdigest()

@@ -61,7 +61,7 @@ def test_only_the_offices_own_admin_or_director_opens_the_send_page(client, worl
     assert not Submission.objects.exists()
 
 
-def test_the_send_page_lists_the_cover_letter_and_refuses_an_empty_package(client, world):
+def test_a_month_no_zone_has_filed_cannot_be_sent(client, world):
     client.force_login(world["director_a"])
     url = reverse("reports:submission_new") + f"?office={world['county_a'].pk}&period=month&year=2026&month=10"
     body = client.get(url).content.decode()
@@ -70,6 +70,130 @@ def test_the_send_page_lists_the_cover_letter_and_refuses_an_empty_package(clien
         "office": world["county_a"].pk, "period": "month", "year": 2026, "month": 10, "note": "请审阅",
     })
     assert response.status_code == 200
-    assert "本期没有可报送的材料" in response.content.decode()
+    assert "本月还没有责任区报送月报表" in response.content.decode()
     assert "请审阅" in response.content.decode()  # what was typed is kept
     assert not Submission.objects.exists()
+
+
+# --- A month sent upward, from the filed zone reports ----------------------------------------------
+
+
+def _filed_month(world):
+    """Zone a1 files October with two visits (one joint) and three problems, one closed; zone a2 does not."""
+    from reports.monthly import services as monthly
+    from tests import factories as f
+    from tests.monthly_reports.factories import MONTH, YEAR, close_ticket, day, problems_of, visit
+
+    helper = f.SupervisorFactory(office=world["county_a"], name="张督学")
+    first = visit(world["sup_a1"], world["schools"]["a1"], day(9), problems=2, co=[helper])
+    visit(world["sup_a1"], world["schools"]["a2"], day(15), problems=1)
+    close_ticket(problems_of(first)[0].ticket, world["sup_a1"], day(20))
+    report = monthly.zone_monthly_report_build(zone=world["zone_a1"], year=YEAR, month=MONTH)
+    return monthly.zone_monthly_report_file(report=report, user=world["sup_a1"].user), YEAR, MONTH
+
+
+def _zip_of(submission, tmp_path):
+    import io
+    import zipfile
+
+    submission.refresh_from_db()
+    assert submission.job.status == "succeeded", submission.job.error
+    with submission.job.result.open("rb") as fh:
+        package = zipfile.ZipFile(io.BytesIO(fh.read()))
+    package.extractall(tmp_path)
+    return package
+
+
+def test_the_director_sends_october_and_the_city_receives_exactly_what_the_zones_filed(
+    client, world, tmp_path, django_capture_on_commit_callbacks
+):
+    import hashlib
+    import json
+
+    from openpyxl import load_workbook
+
+    from .pdf_tools import pdf_text
+
+    filed, year, month = _filed_month(world)
+    totals = filed.data["totals"]
+    client.force_login(world["director_a"])
+    preview = client.get(
+        reverse("reports:submission_new") + f"?office={world['county_a'].pk}&period=month&year={year}&month={month}"
+    ).content.decode()
+    assert "责任区月报表汇总" in preview and "可报送" in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:submission_new"), {
+            "office": world["county_a"].pk, "period": "month", "year": year, "month": month, "note": "十月材料",
+        })
+    submission = Submission.objects.get()
+    assert response.url == reverse("reports:submission_detail", args=[submission.pk])
+    assert (submission.office, submission.recipient, submission.submitted_by) == (
+        world["county_a"], world["city"], world["director_a"]
+    )
+    package = _zip_of(submission, tmp_path)
+    names = package.namelist()
+    assert names[0] == "01-报送函.pdf" and names[1].endswith(".xlsx") and "manifest.json" in names
+
+    # Every file is listed with the SHA-256 of what is in the zip.
+    manifest = json.loads(package.read("manifest.json"))
+    assert [m["name"] for m in manifest["files"]] == names[:2] == [m["name"] for m in submission.manifest]
+    for entry in manifest["files"]:
+        assert hashlib.sha256(package.read(entry["name"])).hexdigest() == entry["sha256"]
+
+    # The cover letter quotes the filed figures: 2 visits, 3 人次 (joint visit), 3 problems, 1 closed.
+    letter = pdf_text(tmp_path / names[0])
+    assert f"关于报送{year}年{month}月责任督学挂牌督导工作材料的函" in letter
+    assert world["city"].name in letter and world["county_a"].name in letter
+    assert (totals["visits"], totals["person_visits"], totals["problems"], totals["rectified"]) == (2, 3, 3, 1)
+    assert f"已报送月报表1个" in letter and "入校督导2次、3人次" in letter
+    assert "发现问题3个，已整改销号1个，未销号2个" in letter
+
+    # The roll-up: zone a1 as filed, zone a2 marked as not filed.
+    wb = load_workbook(tmp_path / names[1])
+    summary = wb.worksheets[0]
+    rows = {row[1]: row for row in summary.iter_rows(values_only=True) if row and row[1]}
+    assert rows[world["zone_a1"].name][3] == "逾期报送"  # October's report filed in November
+    assert rows[world["zone_a1"].name][7:12] == (2, 3, 3, 1, 2)  # visits, 人次, problems, closed, open
+    assert rows[world["zone_a2"].name][3] == "未报送"
+
+    # Pressing 报送 again with nothing changed is the same package and the same record.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:submission_new"), {
+            "office": world["county_a"].pk, "period": "month", "year": year, "month": month,
+        })
+    assert Submission.objects.count() == 1
+
+    # The city sees what the county sent and downloads it; the neighbour county does not.
+    client.force_login(world["city_viewer"])
+    assert world["county_a"].name in client.get(reverse("reports:submission_list")).content.decode()
+    assert client.get(reverse("reports:job_download", args=[submission.job_id])).status_code == 200
+    client.force_login(world["admin_b"])
+    assert client.get(reverse("reports:submission_detail", args=[submission.pk])).status_code == 404
+    assert client.get(reverse("reports:job_download", args=[submission.job_id])).status_code == 404
+
+
+def test_the_submissions_api_lists_the_package_for_the_city_and_not_for_the_neighbour(
+    world, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    _filed, year, month = _filed_month(world)
+    api = APIClient()
+    api.force_authenticate(world["admin_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post("/api/v1/submissions/", {
+            "office": world["county_a"].pk, "period": "month", "year": year, "month": month,
+        }, format="json")
+    assert created.status_code == 201, created.content
+    api.force_authenticate(world["city_viewer"])
+    listed = api.get("/api/v1/submissions/").json()["results"]
+    assert [s["office_name"] for s in listed] == [world["county_a"].name]
+    assert listed[0]["job"]["status"] == "succeeded" and listed[0]["job"]["download_url"]
+    api.force_authenticate(world["admin_b"])
+    assert api.get("/api/v1/submissions/").json()["results"] == []
+    # Only the county's own admin or director sends: the city viewer cannot send for it.
+    api.force_authenticate(world["city_viewer"])
+    refused = api.post("/api/v1/submissions/", {
+        "office": world["county_a"].pk, "period": "month", "year": year, "month": month,
+    }, format="json")
+    assert refused.status_code == 400
