@@ -376,7 +376,7 @@ def answer(request, token):
         return redirect("surveys:answer_done", token=link.token)
     age = started_age(request.POST.get("started", ""))
     if form.is_valid():
-        if age is None or age < MIN_FILL_SECONDS:
+        if age is None or age < int(getattr(settings, "SURVEY_MIN_FILL_SECONDS", MIN_FILL_SECONDS)):
             form.add_error(None, _("提交过快，请确认各题作答后再次提交。"))
         else:
             try:
