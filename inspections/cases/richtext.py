@@ -14,14 +14,20 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 TAG_RE = re.compile(r"<[^>]+>")
+# Browsers' editing commands write <b>/<i>; the stored case says what it means (<strong>/<em>).
+SAME_MEANING = [("<b>", "<strong>"), ("</b>", "</strong>"), ("<i>", "<em>"), ("</i>", "</em>")]
+EMPTY_PARAGRAPH = re.compile(r"<p>(\s|<br>)*</p>")
 
 
 def clean_html(raw: str) -> str:
     """Sanitised HTML of a case body; links get rel="noopener noreferrer" and only http(s)/mailto."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer", strip_comments=True,
-    ).strip()
+    )
+    for old, new in SAME_MEANING:  # attributes are gone by now, so the tags are exactly these
+        cleaned = cleaned.replace(old, new)
+    return EMPTY_PARAGRAPH.sub("", cleaned).strip()
 
 
 def plain_text(cleaned: str) -> str:

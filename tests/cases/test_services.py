@@ -109,6 +109,11 @@ def test_script_styles_and_event_handlers_are_stripped_and_formatting_kept(world
         assert good in stored
 
 
+def test_the_browsers_bold_and_italic_are_stored_as_strong_and_em_without_empty_paragraphs(world):
+    case = case_made(author=world["sup_a1"].user, body="<p><b>结论</b></p><p><ul><li><i>一</i></li></ul></p><p><br></p>")
+    assert case.body == "<p><strong>结论</strong></p><ul><li><em>一</em></li></ul>"
+
+
 def test_tags_are_kept_in_one_form(world):
     case = case_made(author=world["sup_a1"].user, tags="课后服务, 校园安全;双减,课后服务")
     assert case.tags == "课后服务、校园安全、双减" and case.tag_list == ["课后服务", "校园安全", "双减"]

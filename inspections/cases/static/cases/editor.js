@@ -7,7 +7,8 @@
     var textarea = document.getElementById(box.getAttribute("data-case-editor"));
     var area = box.querySelector("[data-editor-area]");
     var form = textarea.form;
-    area.innerHTML = textarea.value;
+    // Start inside a paragraph, so the first line is one like the others.
+    area.innerHTML = textarea.value.trim() || "<p><br></p>";
     textarea.hidden = true;
     box.hidden = false;
     document.execCommand("defaultParagraphSeparator", false, "p");
