@@ -86,6 +86,7 @@ def severity_chart(by_severity: list[dict], url_of) -> dict:
                 {"name": s["label"], "value": s["count"], "url": url_of(s),
                  "itemStyle": {"color": SEVERITY_COLOURS.get(s["severity"], GREY)}}
                 for s in by_severity
+                if s["count"]
             ],
         }],
     }

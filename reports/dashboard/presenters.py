@@ -104,7 +104,8 @@ def kpis(figures: dict, links: Links) -> list[dict]:
     reports = figures.get("monthly_reports")
     if reports is not None:
         kpis.append({"key": "monthly_reports", "label": _("月报按时报送"), "value": _pct(reports["on_time_rate"]),
-                     "note": _("按时 %(o)d/已报 %(f)d 份") % {"o": reports["on_time"], "f": reports["filed"]}, "url": ""})
+                     "note": _("按时 %(o)d/应报 %(e)d 份") % {"o": reports["on_time"], "e": reports["expected"]},
+                     "url": _monthly_reports_url()})
     return kpis
 
 
@@ -137,3 +138,13 @@ def period_label(period: selectors.Period) -> str:
     if period.end < dt.date(period.year, 12, 31):
         return _("%(y)d年(截至%(m)d月%(d)d日)") % {"y": period.year, "m": period.end.month, "d": period.end.day}
     return _("%(y)d年") % {"y": period.year}
+
+
+def _monthly_reports_url() -> str:
+    """The monthly reports' status page, once the monthly-report app has one."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("monthly_reports:status")
+    except NoReverseMatch:
+        return ""

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from inspections.choices import EscalationLevel, EscalationStatus, Severity, TicketStatus
 from inspections.models import Escalation, Problem, Ticket, Visit
-from inspections.selectors import counted_visits
+from inspections.selectors import REPORT_DAY, counted_visits
 from schools.models import School
 from supervision.models import Office, Zone
 
@@ -344,24 +344,28 @@ def _zone_monthly_report_model():
 
 
 def monthly_reports_figures(*, scope: Scope, period: Period, today: dt.date) -> dict | None:
-    """Zone monthly reports of the period's months already due: filed, and filed by the due date."""
+    """Zone monthly reports (due by the 27th, seed 003) of the period: how many were due so far (zones ×
+    months whose 27th has passed), filed, and filed by the due date (2 queries)."""
     model = _zone_monthly_report_model()
     if model is None or scope.school is not None:
         return None
-    reports = model.objects.filter(office__in=scope.office_ids, status="filed", due_date__lte=today)
+    zones = Zone.objects.filter(office__in=scope.office_ids)
+    reports = model.objects.filter(office__in=scope.office_ids, status="filed")
     if scope.zones is not None:
-        reports = reports.filter(zone__in=scope.zone_ids)
+        zones, reports = zones.filter(pk__in=scope.zone_ids), reports.filter(zone__in=scope.zone_ids)
     in_period = Q()
     for year, month in period.months:
         in_period |= Q(year=year, month=month)
+    due_months = [(y, m) for y, m in period.months if dt.date(y, m, REPORT_DAY) < today]
     # One report a zone and month counts, whatever its versions (on time if any version was).
-    filed = list(reports.filter(in_period).values("zone_id", "year", "month", "filed_at", "due_date").order_by())
-    seen: dict[tuple, bool] = {}
-    for r in filed:
+    filed: dict[tuple, bool] = {}
+    for r in reports.filter(in_period).values("zone_id", "year", "month", "filed_at", "due_date").order_by():
         on_time = r["filed_at"] is not None and timezone.localtime(r["filed_at"]).date() <= r["due_date"]
         key = (r["zone_id"], r["year"], r["month"])
-        seen[key] = seen.get(key, False) or on_time
-    return {"filed": len(seen), "on_time": sum(seen.values()), "on_time_rate": _rate(sum(seen.values()), len(seen))}
+        filed[key] = filed.get(key, False) or on_time
+    expected = zones.count() * len(due_months)
+    on_time = sum(filed.values())
+    return {"expected": expected, "filed": len(filed), "on_time": on_time, "on_time_rate": _rate(on_time, expected)}
 
 
 # --- Scope: which data a user's dashboard counts -------------------------------------------------

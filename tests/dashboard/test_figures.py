@@ -1,5 +1,6 @@
 """The director's dashboard counts what the office counts: every figure compared with plain queries
 over a year of fixture data (a joint visit, a school moved mid-year, a ticket closed after the period)."""
+import datetime as dt
 
 import pytest
 from django.db.models import Count
@@ -9,7 +10,7 @@ from django.utils import timezone
 from inspections.choices import ChecklistStatus, TicketStatus, VisitKind
 from inspections.models import Problem, Ticket, Visit
 
-from .factories import year_of_data
+from .factories import at, year_of_data
 
 pytestmark = pytest.mark.django_db
 
@@ -151,11 +152,25 @@ def test_a_supervisor_sees_only_their_zones_figures(client, world, data):
     assert [g["id"] for g in figures["groups"]] == [world["zone_a2"].pk]
 
 
-def test_monthly_reports_figure_is_there_once_the_monthly_report_app_has_its_model(client, world, data):
+def test_monthly_reports_filed_on_time_count_each_zone_and_month_once(client, world, data):
     from reports.dashboard.selectors import _zone_monthly_report_model
 
-    figures = figures_of(client, world["director_a"], year=data["year"])
-    if _zone_monthly_report_model() is None:
-        assert figures["monthly_reports"] is None
-    else:
-        assert figures["monthly_reports"] == {"filed": 0, "on_time": 0, "on_time_rate": None}
+    model = _zone_monthly_report_model()
+    if model is None:  # the monthly-report app has no model yet: the figure is left out
+        assert figures_of(client, world["director_a"], year=data["year"])["monthly_reports"] is None
+        return
+    year, zone_a1, zone_a2 = data["year"], world["zone_a1"], world["zone_a2"]
+
+    def filed(zone, month, day, version=1):
+        due = dt.date(year, month, 27)
+        model.objects.create(office=world["county_a"], zone=zone, year=year, month=month, version=version, status="filed",
+                             built_at=at(dt.date(year, month, 1)), filed_at=at(dt.date(year, month, day)), due_date=due)
+
+    filed(zone_a1, 3, 20)  # on time
+    filed(zone_a1, 4, 26)  # on time, then corrected and filed again after the 27th: still on time, counted once
+    filed(zone_a1, 4, 29, version=2)
+    filed(zone_a2, 3, 30)  # late
+    figures = figures_of(client, world["director_a"], year=year)["monthly_reports"]
+    assert figures == {"expected": 24, "filed": 3, "on_time": 2, "on_time_rate": round(200 / 24, 1)}
+    march = figures_of(client, world["director_a"], year=year, month=3)["monthly_reports"]
+    assert march == {"expected": 2, "filed": 2, "on_time": 1, "on_time_rate": 50.0}

@@ -176,3 +176,12 @@ def test_dashboard_and_api_run_the_same_queries_for_small_and_larger_data(client
     for (url, params), n in zip(urls, small):
         with django_assert_num_queries(n):
             client.get(url, params)
+
+
+def test_office_menu_and_overview_lead_to_the_dashboard(client, world):
+    client.force_login(world["director_a"])
+    body = client.get(reverse("office_overview")).content.decode()
+    assert f'{reverse("dashboard:dashboard")}?office={world["county_a"].pk}' in body
+    assert "数据看板" in body
+    client.force_login(world["sup_a1"].user)
+    assert reverse("dashboard:dashboard") in client.get(reverse("supervisor_home")).content.decode()
