@@ -52,6 +52,8 @@ class Conclusion(models.TextChoices):
 class ItemSource(models.TextChoices):
     STANDING = "standing", _("经常性督导事项")
     MONTHLY = "monthly", _("每月必查")
+    # Items of a special inspection's own checklist (专项督导事项), copied from its campaign.
+    CAMPAIGN = "campaign", _("专项督导事项")
 
 
 class Severity(models.TextChoices):

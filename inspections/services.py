@@ -247,6 +247,15 @@ def visit_start(
     supervisor = _supervisor_of(user)
     if not access.schools_of_supervisor(user).filter(pk=school.pk).exists():
         raise ValidationError(_("“%(school)s”不在您的责任区内,不能填报。") % {"school": school.name})
+    visit = _visit_create(
+        supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=left_at, methods=methods,
+        co_supervisors=co_supervisors, kind=VisitKind.ROUTINE,
+    )
+    _checklist_build(visit)
+    return visit
+
+
+def _visit_create(*, supervisor, school, date, arrived_at, left_at, methods, co_supervisors, kind) -> Visit:
     _check_visit_date(date, school)
     co = [s for s in co_supervisors if s.pk != supervisor.pk]
     foreign = [s.name for s in co if s.office_id != school.office_id]
@@ -254,10 +263,34 @@ def visit_start(
         raise ValidationError({"co_supervisors": _("以下督学不属于本督导室:%(n)s") % {"n": "、".join(foreign)}})
     visit = Visit.objects.create(
         office_id=school.office_id, school=school, zone_id=school.zone_id, date=date, arrived_at=arrived_at,
-        left_at=left_at, methods=_check_methods(methods), created_by=supervisor,
+        left_at=left_at, methods=_check_methods(methods), created_by=supervisor, kind=kind,
     )
     visit.supervisors.set([supervisor, *co])
-    _checklist_build(visit)
+    return visit
+
+
+@transaction.atomic
+def special_visit_start(
+    *, user, school: School, date: dt.date, items: Iterable[tuple[str, str, str]], version: int = 1,
+    arrived_at: dt.time | None = None, methods: Iterable[str] = (), co_supervisors: Iterable[Supervisor] = (),
+) -> Visit:
+    """Start a special-inspection visit (专项督导, ``VisitKind.SPECIAL``) whose checklist is the
+    campaign's own items (code, title, guidance) instead of the routine template. The caller (the
+    campaign, ``inspections.campaigns.services``) has checked that its team may visit this school,
+    which may lie outside the supervisor's zones. Special visits never count for coverage or 人次."""
+    supervisor = _supervisor_of(user)
+    items = list(items)
+    visit = _visit_create(
+        supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=None, methods=methods,
+        co_supervisors=co_supervisors, kind=VisitKind.SPECIAL,
+    )
+    checklist = Checklist.objects.create(visit=visit, template=None, template_version=version)
+    ChecklistAnswer.objects.bulk_create(
+        ChecklistAnswer(
+            checklist=checklist, position=n, source=ItemSource.CAMPAIGN, code=code, title=title, guidance=guidance,
+        )
+        for n, (code, title, guidance) in enumerate(items, start=1)
+    )
     return visit
 
 

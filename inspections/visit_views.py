@@ -22,7 +22,7 @@ from supervision import access
 from supervision.models import Supervisor
 
 from . import selectors, services
-from .choices import Conclusion, ItemSource, RecheckResult, VisitMethod
+from .choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
 from .forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from .models import ChecklistAnswer, Photo, Problem, Visit
 
@@ -126,6 +126,9 @@ def visit_start(request):
 
 def _sections(answers: list[ChecklistAnswer]) -> list[tuple[str, str, list[ChecklistAnswer]]]:
     """Items in the order the page shows them: this month's focus, the every-month topics, the rest."""
+    campaign = [a for a in answers if a.source == ItemSource.CAMPAIGN]
+    if campaign:  # a special inspection (专项督导) has only its campaign's items
+        return [("campaign", _("专项督导事项"), campaign)]
     focus = [a for a in answers if a.is_focus and a.source == ItemSource.STANDING]
     monthly = [a for a in answers if a.source == ItemSource.MONTHLY]
     rest = [a for a in answers if not a.is_focus and a.source == ItemSource.STANDING]
@@ -211,7 +214,9 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
                 answer.problem_form = bound[1]
             else:
                 answer.problem_form = ProblemForm(initial={"deadline": services.default_deadline(visit.date)})
-        context["rechecks"] = selectors.problems_to_recheck(visit=visit, include_rechecked_here=True)
+        # Re-checks of earlier problems belong to the school's routine visits, not to a special inspection.
+        is_special = visit.kind == VisitKind.SPECIAL
+        context["rechecks"] = [] if is_special else selectors.problems_to_recheck(visit=visit, include_rechecked_here=True)
         for problem in context["rechecks"]:
             problem.recheck = problem.this_visit[0] if problem.this_visit else None
             problem.version = _ms(problem.recheck.created_at if problem.recheck else None)

@@ -192,11 +192,13 @@ def visits_editable_by(user):
 
 def visits_readable_by(user):
     """Visits a user may open: those in their scope plus those they attended (a joint visit with a
-    colleague of another zone)."""
+    colleague of another zone), and a campaign team's special visits (专项督导)."""
     from inspections.models import Visit
 
     return Visit.objects.filter(
-        Q(pk__in=visits_visible_to(user).values("pk")) | Q(pk__in=visits_editable_by(user).values("pk"))
+        Q(pk__in=visits_visible_to(user).values("pk"))
+        | Q(pk__in=visits_editable_by(user).values("pk"))
+        | Q(pk__in=campaign_visits_of_team(user).values("pk"))
     )
 
 
@@ -420,6 +422,37 @@ def directors_of(office: Office):
     )
 
 
+# --- surveys ---
+
+
+def surveys_visible_to(user):
+    """Surveys a user reads: office roles those of their offices and the offices below (higher
+    offices read their subtree); a school user the surveys published to their school (own results only)."""
+    from inspections.surveys.models import Survey
+
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    scope = Q(office__in=offices_overseen_by(user).values("pk"))
+    scope |= Q(links__school__in=schools_acted_for_by(user).values("pk"))
+    return Survey.objects.filter(pk__in=Survey.objects.filter(scope).values("pk"))
+
+
+def surveys_editable_by(user):
+    """Surveys a user builds, publishes, closes and prints for: the office's own admin and director."""
+    from inspections.surveys.models import Survey
+
+    offices = Q(pk__in=offices_managed_by(user).values("pk")) | Q(pk__in=offices_directed_by(user).values("pk"))
+    return Survey.objects.filter(office__in=Office.objects.filter(offices).values("pk"))
+
+
+def survey_results_schools(user, survey) -> QuerySet[School] | None:
+    """Whose results of ``survey`` the user reads: None = every school (office roles overseeing the
+    survey's office), else only the school user's own school(s)."""
+    if offices_overseen_by(user).filter(pk=survey.office_id).exists():
+        return None
+    return schools_acted_for_by(user)
+
+
 # --- cases -----------------------------------------------------------------------------------------
 
 
@@ -546,26 +579,6 @@ def evaluation_entries_scorable_by(user, stage: str):
     return Entry.objects.none()
 
 
-# --- dashboard ------------------------------------------------------------------------------------
-
-
-def dashboard_offices_of(user) -> QuerySet[Office]:
-    """Offices whose dashboard (督导数据看板) a user reads: every office an office role oversees
-    (a higher office reads each office below it). Supervisors read their zones'; school users none."""
-    return offices_overseen_by(user)
-
-
-def dashboard_zones_of(user) -> QuerySet[Zone]:
-    """Zones whose dashboard a supervisor reads: the zones they are assigned to, while active."""
-    if not user.is_authenticated:
-        return Zone.objects.none()
-    return Zone.objects.filter(
-        pk__in=Zone.objects.filter(
-            assignments__supervisor__user=user, assignments__supervisor__is_active=True
-        ).values("pk")
-    )
-
-
 # --- monthly_reports ---
 
 
@@ -619,35 +632,45 @@ def monthly_report_leads_of(zone: Zone):
     )
 
 
-# --- surveys ---
+# --- campaigns ---
 
 
-def surveys_visible_to(user):
-    """Surveys a user reads: office roles those of their offices and the offices below (higher
-    offices read their subtree); a school user the surveys published to their school (own results only)."""
-    from inspections.surveys.models import Survey
+def campaigns_visible_to(user):
+    """Special inspections (专项督导) a user reads: office roles those of their offices and the offices
+    below; a supervisor those whose inspection team (督导组) they are on. School users none (their
+    findings reach them as tickets)."""
+    from inspections.campaigns.models import Campaign
 
     if not user.is_authenticated:
-        return Survey.objects.none()
-    scope = Q(office__in=offices_overseen_by(user).values("pk"))
-    scope |= Q(links__school__in=schools_acted_for_by(user).values("pk"))
-    return Survey.objects.filter(pk__in=Survey.objects.filter(scope).values("pk"))
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    scope = Q(office__in=offices_overseen_by(user).values("pk")) | Q(pk__in=campaigns_of_team(user).values("pk"))
+    return Campaign.objects.filter(pk__in=Campaign.objects.filter(scope).values("pk"))
 
 
-def surveys_editable_by(user):
-    """Surveys a user builds, publishes, closes and prints for: the office's own admin and director."""
-    from inspections.surveys.models import Survey
+def campaigns_of_team(user):
+    """Campaigns whose inspection team an active supervisor is on."""
+    from inspections.campaigns.models import Campaign
 
-    offices = Q(pk__in=offices_managed_by(user).values("pk")) | Q(pk__in=offices_directed_by(user).values("pk"))
-    return Survey.objects.filter(office__in=Office.objects.filter(offices).values("pk"))
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(team__user=user, team__is_active=True).distinct()
 
 
-def survey_results_schools(user, survey) -> QuerySet[School] | None:
-    """Whose results of ``survey`` the user reads: None = every school (office roles overseeing the
-    survey's office), else only the school user's own school(s)."""
-    if offices_overseen_by(user).filter(pk=survey.office_id).exists():
-        return None
-    return schools_acted_for_by(user)
+def campaigns_managed_by(user):
+    """Campaigns a user launches and edits (team, checklist): the office's own admins."""
+    from inspections.campaigns.models import Campaign
+
+    return Campaign.objects.filter(office__in=offices_managed_by(user).values("pk"))
+
+
+def campaign_visits_of_team(user):
+    """Special visits a team member may open: every visit of the campaigns whose team they are on,
+    including visits to schools outside their own zones (the campaign grants it)."""
+    from inspections.models import Visit
+
+    return Visit.objects.filter(campaign_link__campaign__in=campaigns_of_team(user).values("pk"))
 
 
 # --- complaints -----------------------------------------------------------------------------------
@@ -681,34 +704,71 @@ def complaints_handled_by(user):
     )
 
 
+# --- dashboard ------------------------------------------------------------------------------------
 
-# --- complaints -----------------------------------------------------------------------------------
+
+def dashboard_offices_of(user) -> QuerySet[Office]:
+    """Offices whose dashboard (督导数据看板) a user reads: every office an office role oversees
+    (a higher office reads each office below it). Supervisors read their zones'; school users none."""
+    return offices_overseen_by(user)
 
 
-def complaints_visible_to(user):
-    """Complaints (举报投诉) a user reads: an office role those of its offices and every office below,
-    a supervisor those of the schools of their zones. School users see none — the complaint may be
-    about them; what the school must do reaches it as a rectification ticket."""
-    from inspections.complaints.models import Complaint
-
+def dashboard_zones_of(user) -> QuerySet[Zone]:
+    """Zones whose dashboard a supervisor reads: the zones they are assigned to, while active."""
     if not user.is_authenticated:
-        return Complaint.objects.none()
-    if user.is_superuser:
-        return Complaint.objects.all()
-    return Complaint.objects.filter(
-        Q(office__in=offices_overseen_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        pk__in=Zone.objects.filter(
+            assignments__supervisor__user=user, assignments__supervisor__is_active=True
+        ).values("pk")
     )
 
 
-def complaints_handled_by(user):
-    """Complaints a user verifies and closes, and whose contact details they see: the responsibility
-    supervisors of the school's zone, and the admin and director of the complaint's own office (who
-    step in for a school outside any zone). Higher offices only read, without contact details."""
-    from inspections.complaints.models import Complaint
+# --- annual ---
 
+
+def annual_zones_led_by(user) -> QuerySet[Zone]:
+    """Zones whose annual summary (责任区年度总结) a supervisor writes: those they lead (组长), while active."""
     if not user.is_authenticated:
-        return Complaint.objects.none()
-    return Complaint.objects.filter(
-        Q(office__in=offices_planned_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        assignments__supervisor__user=user, assignments__supervisor__is_active=True, assignments__is_lead=True
     )
 
+
+def annual_zones_readable_by(user) -> QuerySet[Zone]:
+    """Zones whose annual summary a user reads: every zone of the offices an office role oversees
+    (higher offices read those below), and the zones a supervisor leads."""
+    return Zone.objects.filter(
+        Q(office__in=offices_overseen_by(user).values("pk")) | Q(pk__in=annual_zones_led_by(user).values("pk"))
+    )
+
+
+def annual_zones_editable_by(user) -> QuerySet[Zone]:
+    """Zones whose annual summary a user edits and prints: every zone of the own office for its admins
+    and director (not higher offices), and the zones a supervisor leads."""
+    return Zone.objects.filter(
+        Q(office__in=offices_planned_by(user).values("pk")) | Q(pk__in=annual_zones_led_by(user).values("pk"))
+    )
+
+
+def annual_summaries_visible_to(user):
+    """Year-end summaries a user reads: the office's own summary for its office roles and higher
+    offices; a zone's summary for them and for the zone's lead supervisor."""
+    from reports.annual.models import AnnualSummary
+
+    return AnnualSummary.objects.filter(
+        Q(zone__isnull=True, office__in=offices_overseen_by(user).values("pk"))
+        | Q(zone__in=annual_zones_readable_by(user).values("pk"))
+    )
+
+
+def annual_summaries_editable_by(user):
+    """Year-end summaries a user edits: the own office's admins and director all of its summaries, a
+    lead supervisor their zones' (higher offices only read)."""
+    from reports.annual.models import AnnualSummary
+
+    return AnnualSummary.objects.filter(
+        Q(zone__isnull=True, office__in=offices_planned_by(user).values("pk"))
+        | Q(zone__in=annual_zones_editable_by(user).values("pk"))
+    )

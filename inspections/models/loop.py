@@ -152,7 +152,10 @@ class Checklist(models.Model):
     """The checklist of one visit; submitting locks it, reopening needs a recorded reason."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="checklist")
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="checklists")
+    # Empty for a special inspection's checklist (专项督导): its items come from the campaign's own list.
+    template = models.ForeignKey(
+        ChecklistTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="checklists"
+    )
     template_version = models.PositiveIntegerField(_("模板版本"))
     plan_month = models.ForeignKey(
         PlanMonth, verbose_name=_("月度重点"), null=True, blank=True, on_delete=models.SET_NULL, related_name="checklists"
