@@ -27,6 +27,7 @@ from .models import Survey
 REPORT_KIND = "survey_report"
 REPORT_VERSION = 1
 BAR_COLOR = "#b8141b"
+CHART_ROWS = 24
 
 
 # --- ECharts options for the results page ---------------------------------------------------------
@@ -134,10 +135,12 @@ def report_html(survey: Survey, *, school_id: int | None = None) -> str:
     results = selectors.survey_results(survey=survey, school_id=school_id)
     school_name = results["schools"][0]["name"] if school_id and results["schools"] else ""
     scale = [q for q in results["questions"] if q["satisfaction"] is not None]
+    rows = [(r["name"], r["satisfaction"]) for r in results["schools"] if r["satisfaction"] is not None]
     return render_to_string("surveys/report_pdf.html", {
         "survey": survey, "office": survey.office, "results": results, "school_name": school_name,
         "scale_questions": scale,
-        "school_chart": svg_bars([(r["name"], r["satisfaction"]) for r in results["schools"] if r["satisfaction"] is not None], maximum=100, unit="%"),
+        # An SVG cannot break across pages: one chart per CHART_ROWS schools.
+        "school_charts": [svg_bars(rows[i:i + CHART_ROWS], maximum=100, unit="%") for i in range(0, len(rows), CHART_ROWS)],
         "question_chart": svg_bars([(f"{i}. {q['question'].text}", q["satisfaction"]) for i, q in enumerate(scale, start=1)], maximum=100, unit="%"),
         "option_charts": {q["question"].pk: svg_bars([(o["label"], o["count"]) for o in q["options"]]) for q in results["questions"]
                           if q["question"].kind != QuestionKind.TEXT},
