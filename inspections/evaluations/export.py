@@ -35,7 +35,7 @@ def results_workbook(results: Results) -> Workbook:
         for cell in ws[2]:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for n, row in enumerate(sorted(results.rows, key=lambda r: (r.rank or 10**6, r.entry.school.code)), start=1):
+        for n, row in enumerate(results.ranked, start=1):
             line = [n, row.entry.school.name, row.entry.school.zone.name if row.entry.school.zone else ""]
             line += [_num(row.totals[s]) for s in results.stages]
             passed = "" if row.passed is None else (_("达标") if row.passed else _("未达标"))

@@ -70,6 +70,7 @@ class ResultRow:
     satisfaction: float | None = None
     followed_up_on: object = None
     tickets: int = 0
+    stages: tuple = ()
 
     @property
     def level_label(self) -> str:
@@ -83,8 +84,9 @@ class ResultRow:
     def follow_up_due(self) -> bool:
         return self.entry.rectification_raised_on is not None and self.followed_up_on is None
 
-    def stage_cells(self, stages):
-        return [(s, self.totals[s], self.complete[s], self.levels[s]) for s in stages]
+    @property
+    def stage_cells(self):
+        return [(s, self.totals[s], self.complete[s], self.levels[s]) for s in self.stages]
 
 
 @dataclass
@@ -96,6 +98,11 @@ class Results:
     rows: list[ResultRow]
     satisfaction_available: bool
     zones: list[dict] = field(default_factory=list)
+
+    @property
+    def ranked(self) -> list[ResultRow]:
+        """Rows by rank (the unranked — not fully scored yet — last, by school code)."""
+        return sorted(self.rows, key=lambda r: (r.rank is None, r.rank or 0, r.entry.school.code))
 
     @property
     def scored(self) -> list[ResultRow]:
@@ -145,7 +152,7 @@ def round_results(rnd: Round, *, with_satisfaction: bool = True) -> Results:
         rows.append(ResultRow(
             entry=e, totals=totals, complete=complete, levels=levels, final_stage=final, final_total=final_total,
             level=level, weak=level == Level.FAILED or weak_count > 0, weak_count=weak_count,
-            followed_up_on=e.followed_up_on, tickets=tickets.get(e.pk, 0),
+            followed_up_on=e.followed_up_on, tickets=tickets.get(e.pk, 0), stages=tuple(stages),
         ))
     _rank(rows)
     satisfaction = satisfaction_for(office=rnd.office, year=rnd.year) if with_satisfaction else None

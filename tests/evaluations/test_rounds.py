@@ -81,7 +81,8 @@ def test_the_county_scores_and_the_director_sees_the_three_stages_side_by_side(c
     # C3 at 5 of 10 and A1 at 4 of 8 are below 60 %: weak indicators even though the total is 优秀.
     assert row.weak and row.weak_count == 2
     listing = client.get(reverse("evaluations:round_detail", args=[rnd.pk])).content.decode()
-    assert "91" in listing and "优秀" in listing
+    assert 'data-stage="self">100<' in listing and 'data-stage="county">94<' in listing
+    assert 'data-stage="city">91<' in listing and "优秀" in listing
 
 
 def test_levels_follow_the_thresholds_the_office_sets(world, rnd):
