@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.models import School
 from supervision.models import Office
 
 from .choices import Audience, OncePer, QuestionKind, SCALE_LEVELS, SurveyStatus

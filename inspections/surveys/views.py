@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -56,11 +57,13 @@ def _visible_or_404(request, pk) -> Survey:
 
 
 def _offices_editing(request):
+    """Offices whose surveys the user builds (admin or director of the office)."""
     from supervision.models import Office
 
-    ids = set(access.surveys_editable_by(request.user).values_list("office", flat=True))
-    offices = access.offices_managed_by(request.user) | access.offices_directed_by(request.user)
-    return Office.objects.filter(pk__in=offices.values("pk")) if offices.exists() or ids else Office.objects.none()
+    user = request.user
+    return Office.objects.filter(
+        Q(pk__in=access.offices_managed_by(user).values("pk")) | Q(pk__in=access.offices_directed_by(user).values("pk"))
+    )
 
 
 # --- Office pages ---------------------------------------------------------------------------------
@@ -69,9 +72,9 @@ def _offices_editing(request):
 @login_required
 def survey_list(request):
     surveys = selectors.survey_list_for(request.user)
+    if not (access.offices_overseen_by(request.user).exists() or access.schools_acted_for_by(request.user).exists()):
+        raise Http404  # supervisors have no survey pages
     can_create = _offices_editing(request).exists()
-    if not can_create and not access.surveys_visible_to(request.user).exists() and not access.offices_overseen_by(request.user).exists() and not access.schools_acted_for_by(request.user).exists():
-        raise Http404
     return render(request, "surveys/survey_list.html", {"surveys": surveys[:200], "can_create": can_create})
 
 
