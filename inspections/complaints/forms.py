@@ -67,7 +67,7 @@ class ComplaintForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    verified_on = forms.DateField(label=_("核实日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    verified_on = forms.DateField(label=_("核实日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("核实方式"), choices=VerifyMethod.choices)
     notes = forms.CharField(label=_("核实情况(内部记录,反映人看不到)"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -89,5 +89,6 @@ class CloseForm(forms.Form):
         help_text=_("转为整改时填写:写核实发现的问题,不要照抄反映人的原话。"),
     )
     opinion = forms.CharField(label=_("整改意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("整改期限"), required=False, help_text=_("留空则为核实之日起一个月。"),
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices, initial=Severity.MINOR)
