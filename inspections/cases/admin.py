@@ -22,5 +22,6 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["year", "status"]
     search_fields = ["title"]
     raw_id_fields = ["office", "author", "school", "zone"]
-    readonly_fields = ["status", "submitted_at", "recommended_at"]
+    # The body is written only through cases.services (which sanitises it); status only by its moves.
+    readonly_fields = ["body", "status", "submitted_at", "recommended_at"]
     inlines = [AttachmentInline, EventInline]

@@ -30,6 +30,7 @@ from .choices import CaseAction, CaseStatus
 from .filters import CaseFilter
 from .forms import CaseForm, ReviewForm
 from .models import Case, CaseAttachment
+from .richtext import clean_html
 
 PAGE_SIZE = 30
 STATUS_STYLES = {
@@ -110,7 +111,10 @@ def _save(request, case: Case | None):
                 return redirect("cases:detail", pk=case.pk)
             messages.success(request, _("案例已保存。"))
             return redirect("cases:edit", pk=case.pk)
-    # Refused: the page comes back with everything typed (files must be chosen again).
+    # Refused: the page comes back with everything typed (files must be chosen again); the body goes
+    # back into the editor only after cleaning, like everything the editor ever shows.
+    form.data = form.data.copy()
+    form.data["body"] = clean_html(form.data.get("body", ""))
     return _form_page(request, form, case, status=400)
 
 

@@ -59,6 +59,24 @@ def test_a_disguised_file_is_refused_and_what_was_typed_comes_back(world, client
     assert Case.objects.count() == 0 and CaseAttachment.objects.count() == 0
 
 
+def test_a_refused_page_gives_back_the_body_cleaned(world, client):
+    c = client_for(client, world["sup_a1"].user)
+    response = c.post(reverse("cases:create"), {
+        "title": "", "year": 2026, "body": '<p>校园安全<img src=x onerror="alert(1)"></p>', "do": "save"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "校园安全" in text and "onerror" not in text
+
+
+def test_the_author_takes_a_file_back_from_a_draft(world, client):
+    case = case_made(author=world["sup_a1"].user, uploads=[SimpleUploadedFile("错传的照片.png", image_bytes("PNG"))])
+    attachment = case.attachments.get()
+    c = client_for(client, world["sup_a1"].user)
+    response = c.post(reverse("cases:edit", args=[case.pk]), {
+        "title": case.title, "year": 2026, "tags": case.tags, "body": case.body, "remove": attachment.pk})
+    assert response.status_code == 302 and not CaseAttachment.objects.exists()
+    assert case.events.filter(action="file_removed", comment="错传的照片.png").exists()
+
+
 def test_an_empty_title_is_refused_in_chinese(world, client):
     c = client_for(client, world["sup_a1"].user)
     response = c.post(reverse("cases:create"), {"title": "", "year": 2026, "body": "<p>正文</p>", "do": "save"})
