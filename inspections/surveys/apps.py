@@ -12,7 +12,8 @@ class SurveysConfig(AppConfig):
         from reports.services import register_job_spec
 
         from .contribution import survey_contribution
-        from .report import REPORT_KIND, SURVEY_REPORT_SPEC
+        from .report import POSTERS_KIND, REPORT_KIND, SURVEY_POSTERS_SPEC, SURVEY_REPORT_SPEC
 
         register_job_spec(REPORT_KIND, SURVEY_REPORT_SPEC)
+        register_job_spec(POSTERS_KIND, SURVEY_POSTERS_SPEC)
         register(survey_contribution)

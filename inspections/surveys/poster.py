@@ -17,10 +17,24 @@ def link_poster_html(link: SurveyLink) -> str:
     })
 
 
-def link_poster_pdf(link: SurveyLink) -> bytes:
-    """One A4 page, rendered like the plaque posters (system Noto CJK fonts, nothing fetched)."""
+def link_posters_pdf(links, *, on_progress=None) -> bytes:
+    """One A4 page per link, rendered like the plaque posters (system Noto CJK fonts, nothing fetched)."""
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
+    links = list(links)
+    if not links:
+        raise ValueError("no survey links to print")
+    font_config, fetcher, documents = FontConfiguration(), _url_fetcher(), []
     with translation.override(settings.LANGUAGE_CODE):
-        html = link_poster_html(link)
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_url_fetcher()).write_pdf()
+        for done, link in enumerate(links, start=1):
+            html = HTML(string=link_poster_html(link), base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
+            documents.append(html.render(font_config=font_config))
+            if on_progress:
+                on_progress(done, len(links))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def link_poster_pdf(link: SurveyLink) -> bytes:
+    return link_posters_pdf([link])

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.survey_close, name="close"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/report/", views.survey_report, name="report"),
+    path("<int:pk>/posters/", views.survey_posters, name="posters"),
     path("<int:pk>/links/<int:link_id>/", views.link_detail, name="link"),
     path("<int:pk>/links/<int:link_id>/poster.pdf", views.link_poster, name="link_poster"),
     path("<int:pk>/links/<int:link_id>/codes/", views.link_codes_print, name="link_codes"),

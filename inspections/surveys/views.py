@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from .choices import Audience, OncePer, QuestionKind, SurveyStatus
 from .forms import MIN_FILL_SECONDS, AnswerForm, CodesForm, PublishForm, QuestionForm, SurveyForm, started_age, started_token
 from .models import Question, Survey, SurveyLink
 from .poster import link_poster_pdf
-from .report import REPORT_KIND, results_chart_options
+from .report import POSTERS_KIND, REPORT_KIND, results_chart_options
 
 DEVICE_COOKIE = "svq_device"
 DEVICE_COOKIE_AGE = 400 * 86400
@@ -120,7 +120,7 @@ def survey_edit(request, pk):
 def survey_detail(request, pk):
     survey = _visible_or_404(request, pk)
     editable = access.surveys_editable_by(request.user).filter(pk=survey.pk).exists()
-    links = survey.links.select_related("school")
+    links = survey.links.select_related("school").annotate(n_responses=Count("responses"))
     schools = access.survey_results_schools(request.user, survey)
     if schools is not None:
         links = links.filter(school__in=schools.values("pk"))
@@ -310,17 +310,28 @@ def survey_results(request, pk):
     })
 
 
+def _start_job(request, survey, kind, params, back):
+    try:
+        job = job_start(kind=kind, office=survey.office, user=request.user, params=params)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back, pk=survey.pk)
+    return redirect("reports:job_detail", pk=job.pk)
+
+
 @login_required
 @require_POST
 def survey_report(request, pk):
     survey = _editable_or_404(request, pk)
-    try:
-        job = job_start(kind=REPORT_KIND, office=survey.office, user=request.user,
-                        params={"survey": survey.pk, "school": request.POST.get("school") or None})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("surveys:results", pk=survey.pk)
-    return redirect("reports:job_detail", pk=job.pk)
+    return _start_job(request, survey, REPORT_KIND, {"survey": survey.pk, "school": request.POST.get("school") or None}, "surveys:results")
+
+
+@login_required
+@require_POST
+def survey_posters(request, pk):
+    """Every QR poster of the survey in one PDF, made by the report-job worker."""
+    survey = _editable_or_404(request, pk)
+    return _start_job(request, survey, POSTERS_KIND, {"survey": survey.pk}, "surveys:detail")
 
 
 # --- Public answering page ------------------------------------------------------------------------

@@ -73,3 +73,25 @@ def test_no_report_before_any_answer_and_not_for_another_office(world):
         job_start(kind=REPORT_KIND, office=world["county_a"], params={"survey": survey.pk}, user=world["admin_a"])
     with pytest.raises(ValidationError, match="不属于"):
         job_start(kind=REPORT_KIND, office=world["county_b"], params={"survey": survey.pk}, user=world["admin_b"])
+
+
+@pytest.mark.django_db
+def test_all_posters_of_a_survey_print_one_page_per_school_and_audience(world, client, tmp_path):
+    from inspections.surveys.poster import link_posters_pdf
+    from inspections.surveys.report import POSTERS_KIND
+    from tests.reports.pdf_tools import pdf_page_texts
+
+    survey = small_survey(office=world["county_a"], schools=[world["schools"]["a1"], world["schools"]["a4"]],
+                          audiences=["parent", "teacher"])
+    client.force_login(world["director_a"])
+    page = client.post(reverse("surveys:posters", args=[survey.pk]))
+    job = Job.objects.get(kind=POSTERS_KIND)
+    assert page.url == reverse("reports:job_detail", args=[job.pk]) and job.params == {"survey": survey.pk}
+    path = tmp_path / "posters.pdf"
+    path.write_bytes(link_posters_pdf(survey.links.select_related("school", "survey", "survey__office").order_by("school__code", "audience")))
+    pages = pdf_page_texts(path)
+    assert len(pages) == 4
+    assert sum("柳河县实验幼儿园" in p and "教师问卷" in p for p in pages) == 1
+    assert all(link.token in "".join(pages) for link in survey.links.all())
+    client.force_login(world["city_viewer"])
+    assert client.post(reverse("surveys:posters", args=[survey.pk])).status_code == 404
