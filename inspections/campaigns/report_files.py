@@ -148,7 +148,10 @@ def campaign_report_xlsx(campaign: Campaign) -> bytes:
 
 def campaign_report_pdf(campaign: Campaign) -> bytes:
     data = report_data(campaign)
-    return pdf_from_template("campaigns/report_pdf.html", {"d": data, "today": timezone.localdate()})
+    day = "%Y年%-m月%-d日"  # official documents write dates in Chinese (2026年11月10日)
+    return pdf_from_template("campaigns/report_pdf.html", {
+        "d": data, "today": timezone.localdate(), "start": campaign.start.strftime(day), "end": campaign.end.strftime(day),
+    })
 
 
 def _render_xlsx(job, report):
