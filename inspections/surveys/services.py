@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from supervision.models import Office
@@ -64,16 +65,18 @@ def survey_create(*, office: Office, year: int, title: str, intro: str = "", onc
     """A new questionnaire in draft; ``from_template`` starts from the default 家长满意度 questions."""
     if once_per not in OncePer.values:
         raise ValidationError({"once_per": _("请选择防重复作答方式。")})
-    survey = Survey.objects.create(
-        office=office, year=year, title=(title or "").strip() or str(PARENT_SATISFACTION_TITLE),
-        intro=intro if intro or not from_template else str(PARENT_SATISFACTION_INTRO),
-        once_per=once_per, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    if from_template:
-        Question.objects.bulk_create(
-            Question(survey=survey, order=i, kind=kind, text=str(text), options=[str(o) for o in options], required=required)
-            for i, (kind, text, options, required) in enumerate(PARENT_SATISFACTION_QUESTIONS, start=1)
+    # The questionnaire speaks the respondents' language (the site's), whatever the admin's menu language.
+    with translation.override(settings.LANGUAGE_CODE):
+        survey = Survey.objects.create(
+            office=office, year=year, title=(title or "").strip() or str(PARENT_SATISFACTION_TITLE),
+            intro=intro if intro or not from_template else str(PARENT_SATISFACTION_INTRO),
+            once_per=once_per, created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        if from_template:
+            Question.objects.bulk_create(
+                Question(survey=survey, order=i, kind=kind, text=str(text), options=[str(o) for o in options], required=required)
+                for i, (kind, text, options, required) in enumerate(PARENT_SATISFACTION_QUESTIONS, start=1)
+            )
     return survey
 
 

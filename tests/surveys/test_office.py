@@ -189,3 +189,12 @@ def test_the_list_page_runs_the_same_queries_for_one_or_many_surveys(client, wor
     with django_assert_num_queries(len(few)):
         page = client.get(url)
     assert page.content.decode().count('data-testid="survey-row"') == 5
+
+
+def test_the_template_questions_are_chinese_even_when_the_admin_reads_english(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        survey = services.survey_create(office=world["county_a"], year=2026, title="", from_template=True)
+    assert survey.title == "家长满意度调查问卷"
+    assert survey.questions.first().text == "您的孩子就读的年级"
