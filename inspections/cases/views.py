@@ -51,10 +51,13 @@ def case_list(request):
     if "year" not in params:  # the list is by year; “全部年度” is an empty year
         params["year"] = str(timezone.localdate().year)
     cases = selectors.case_list_visible_to(request.user)
-    filterset = CaseFilter(params, queryset=cases)
-    status = params.get("status", "")
     without_status = {k: v for k, v in params.items() if k not in ("status", "page")}
     counts = selectors.case_status_counts(CaseFilter(without_status, queryset=cases).qs)
+    reviewer = access.cases_reviewed_by(request.user).exists()
+    if not request.GET and reviewer and counts.get(CaseStatus.SUBMITTED):
+        params["status"] = CaseStatus.SUBMITTED  # the office opens on what waits for it: the review queue
+    status = params.get("status", "")
+    filterset = CaseFilter(params, queryset=cases)
     tabs = [("", _("全部"), sum(counts.values()), urlencode(without_status))] + [
         (s.value, s.label, counts.get(s.value, 0), urlencode({**without_status, "status": s.value}))
         for s in CaseStatus if counts.get(s.value) or s.value == status
@@ -67,6 +70,8 @@ def case_list(request):
         "filter": filterset, "page": page, "cases": page.object_list, "tabs": tabs, "status": status,
         "can_write": Role.SUPERVISOR in roles and Supervisor.objects.filter(user=request.user, is_active=True).exists(),
         "show_author": request.user.is_superuser or bool(roles - {Role.SUPERVISOR}),
+        # A higher office reads only what was recommended to it: say so.
+        "recommended_only": not reviewer and not request.user.is_superuser and bool(roles - {Role.SUPERVISOR, Role.SCHOOL_USER}),
     })
 
 

@@ -116,6 +116,16 @@ def test_higher_offices_read_a_case_only_once_recommended(world, client):
         assert "课后服务“5+2”全覆盖" in page and case.title not in page
 
 
+def test_the_office_list_opens_on_the_cases_waiting_for_review(world, client):
+    case_made(author=world["sup_a1"].user, status="submitted", title="待审核的案例")
+    case_made(author=world["sup_a1"].user, status="accepted", reviewer=world["director_a"], title="已采纳的案例")
+    client.force_login(world["director_a"])
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "待审核的案例" in page and "已采纳的案例" not in page
+    page = client.get(reverse("cases:list"), {"status": ""}).content.decode()
+    assert "待审核的案例" in page and "已采纳的案例" in page
+
+
 def test_school_users_see_no_cases(world, client):
     case_made(author=world["sup_a1"].user, status="recommended", reviewer=world["director_a"], school=world["schools"]["a1"])
     client.force_login(world["school_user_a1"])

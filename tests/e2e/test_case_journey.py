@@ -93,6 +93,6 @@ def test_a_case_is_written_reviewed_recommended_and_read_by_the_city(world, new_
     city.pdf(path=str(pdf), format="A4")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "课后服务" in text and "家长满意度达97%" in text and "引进校外专业力量" in text
-    for noise in ("督导工作", "打印", "处理记录", "退出"):
+    for noise in ("督导工作", "打印", "处理记录", "退出", "简体中文"):
         assert noise not in text
     assert errors == []
