@@ -1,5 +1,6 @@
 """The complaint list's filters, shared by the page and the API."""
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,10 @@ class ComplaintFilter(StrictFilterSet):
     zone = django_filters.ModelChoiceFilter(label=_("责任区"), queryset=Zone.objects.none(), empty_label=_("全部责任区"))
     school = django_filters.ModelChoiceFilter(label=_("学校"), queryset=School.objects.none(), empty_label=_("全部学校"))
     year = IntegerFilter(label=_("年度"), field_name="received_at", lookup_expr="year")
-    overdue = django_filters.BooleanFilter(label=_("超期未核实"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("超期未核实"), method="filter_overdue",
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )
 
     class Meta:
         model = Complaint

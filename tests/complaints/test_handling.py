@@ -272,3 +272,14 @@ def test_response_times_match_the_data(client, world):
     client.force_login(world["director_a"])
     page = client.get(reverse("complaints:list"))
     assert page.context["stats"]["avg_close_days"] == 3.5
+
+
+def test_the_office_finds_the_complaints_not_verified_in_time(client, world):
+    old = complaint_made(school=world["schools"]["a1"], now=timezone.now() - dt.timedelta(days=10))
+    fresh = complaint_made(school=world["schools"]["a1"])
+    client.force_login(world["admin_a"])
+    response = client.get(reverse("complaints:list"), {"overdue": "true"})
+    assert [c.pk for c in response.context["complaints"]] == [old.pk]
+    assert response.context["stats"]["overdue"] == 1
+    response = client.get(reverse("complaints:list"), {"overdue": "false"})
+    assert [c.pk for c in response.context["complaints"]] == [fresh.pk]
