@@ -81,6 +81,21 @@ def survey_create(*, office: Office, year: int, title: str, intro: str = "", onc
 
 
 @transaction.atomic
+def survey_copy(*, survey: Survey, actor=None, year: int | None = None) -> Survey:
+    """复制为新问卷: a new draft with the same questions (to adjust a questionnaire that has answers,
+    or to run last year's again). Links, codes and answers are not copied."""
+    copy = Survey.objects.create(
+        office=survey.office, year=year or survey.year, title=survey.title, intro=survey.intro, once_per=survey.once_per,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Question.objects.bulk_create(
+        Question(survey=copy, order=q.order, kind=q.kind, text=q.text, options=list(q.options), required=q.required)
+        for q in survey.questions.all()
+    )
+    return copy
+
+
+@transaction.atomic
 def survey_update(*, survey: Survey, title: str, intro: str, once_per: str) -> Survey:
     """Title and 卷首语 may change at any time; the once-per rule only before answers arrive."""
     if not (title or "").strip():

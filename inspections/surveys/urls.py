@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/questions/<int:qid>/move/", views.question_move, name="question_move"),
     path("<int:pk>/publish/", views.survey_publish, name="publish"),
     path("<int:pk>/close/", views.survey_close, name="close"),
+    path("<int:pk>/copy/", views.survey_copy, name="copy"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/report/", views.survey_report, name="report"),
     path("<int:pk>/posters/", views.survey_posters, name="posters"),

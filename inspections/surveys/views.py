@@ -199,6 +199,15 @@ def survey_publish(request, pk):
 
 @login_required
 @require_POST
+def survey_copy(request, pk):
+    survey = _editable_or_404(request, pk)
+    copy = services.survey_copy(survey=survey, actor=request.user, year=timezone.localdate().year)
+    messages.success(request, _("已复制为新问卷(草稿)，可修改题目后发布。"))
+    return redirect("surveys:detail", pk=copy.pk)
+
+
+@login_required
+@require_POST
 def survey_close(request, pk):
     survey = _editable_or_404(request, pk)
     try:

@@ -198,3 +198,17 @@ def test_the_template_questions_are_chinese_even_when_the_admin_reads_english(wo
         survey = services.survey_create(office=world["county_a"], year=2026, title="", from_template=True)
     assert survey.title == "家长满意度调查问卷"
     assert survey.questions.first().text == "您的孩子就读的年级"
+
+
+def test_a_survey_with_answers_is_copied_to_a_new_draft_to_change_its_questions(client, world):
+    survey = small_survey(office=world["county_a"], schools=[world["schools"]["a1"]])
+    respond(survey.links.get())
+    client.force_login(world["admin_a"])
+    page = client.post(reverse("surveys:copy", args=[survey.pk]))
+    copy = Survey.objects.exclude(pk=survey.pk).get()
+    assert page.url == reverse("surveys:detail", args=[copy.pk])
+    assert copy.status == SurveyStatus.DRAFT and not copy.links.exists() and not copy.responses.exists()
+    assert [(q.kind, q.text, q.options) for q in copy.questions.all()] == [(q.kind, q.text, q.options) for q in survey.questions.all()]
+    services.question_update(question=copy.questions.first(), kind="scale", text="您对食堂饭菜是否满意？")
+    client.force_login(world["admin_b"])
+    assert client.post(reverse("surveys:copy", args=[survey.pk])).status_code == 404
