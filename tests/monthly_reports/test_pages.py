@@ -159,3 +159,20 @@ def test_school_user_and_plain_visitors_have_no_monthly_report_pages(client, wor
     _logged(client, world["school_user_a1"])
     assert client.get(reverse("monthly_reports:home")).status_code == 404
     assert client.get(reverse("monthly_reports:status")).status_code == 404
+
+
+def test_while_the_worker_builds_the_page_waits_and_then_shows_the_draft(client, world):
+    _logged(client, world["sup_a1"].user)
+    # The build is queued (the worker has not run it yet: on_commit is not executed here).
+    response = client.post(reverse("monthly_reports:zone_month_build", args=[world["zone_a1"].pk, YEAR, MONTH]))
+    waiting_url = response["Location"]
+
+    html = client.get(waiting_url).content.decode()
+    assert 'data-testid="pending"' in html and 'data-testid="no-report"' in html
+    poll = client.get(waiting_url + "&part=pending", headers={"HX-Request": "true"})
+    assert 'data-testid="pending"' in poll.content.decode() and "HX-Redirect" not in poll
+
+    services.zone_monthly_report_build(zone=world["zone_a1"], year=YEAR, month=MONTH)  # the worker's turn
+    done = client.get(waiting_url + "&part=pending", headers={"HX-Request": "true"})
+    assert done["HX-Redirect"] == _zone_url(world["zone_a1"])
+    assert 'data-testid="report-table"' in client.get(done["HX-Redirect"]).content.decode()
