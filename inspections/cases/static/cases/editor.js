@@ -1,4 +1,7 @@
 /* A minimal rich-text editor for supervision cases: a toolbar over a contenteditable area.
+   Why not a vendored editor (Quill …): a case needs only headings, bold/italic, lists, links and a
+   table — what the browser's own editing commands do — so 60 lines we own beat ~200 KB of third-party
+   code to keep patched on offline government intranets; safety never rested on the editor anyway.
    The HTML is copied into the form's textarea on submit; the server sanitises it (nh3), so this
    only has to be convenient. Without JavaScript the plain textarea still works. */
 (function () {
