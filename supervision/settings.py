@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyAudienceEnum": "inspections.surveys.choices.Audience",
         "OncePerEnum": "inspections.surveys.choices.OncePer",
         # cases
+        "CaseStatusEnum": "inspections.cases.choices.CaseStatus",
+        "CaseActionEnum": "inspections.cases.choices.CaseAction",
         # complaints
         "ComplaintStatusEnum": "inspections.complaints.choices.ComplaintStatus",
         "ComplaintActionEnum": "inspections.complaints.choices.ComplaintAction",
