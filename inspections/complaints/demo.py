@@ -1,7 +1,7 @@
 """Demo data of complaints for `manage.py seed_demo` (idempotent: running the seed twice adds nothing twice).
 
 A dozen complaints of the year across the demo county's schools, in every state; one of them has
-the fixed receipt code DEMQ-234567 so the public status page can be tried."""
+the fixed receipt code DEMQ2-34567 so the public status page can be tried."""
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +41,8 @@ REPLIES = {
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15)))
+    """That day at that hour, never later than now (the seed may run in the morning)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15))), timezone.now())
 
 
 def demo_build(*, office, today) -> None:
