@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schools.models import School
@@ -51,6 +52,7 @@ def _render_form(request, school, form, *, status=200, error=""):
     return render(request, "complaints/new.html", {"school": school, "form": form, "error": error}, status=status)
 
 
+@never_cache
 def complaint_new(request, school_code):
     school = get_object_or_404(School.objects.filter(is_active=True).select_related("office"), code=school_code)
     if request.method != "POST":
@@ -85,6 +87,7 @@ def complaint_new(request, school_code):
     return redirect("complaints:receipt")
 
 
+@never_cache
 def complaint_receipt(request):
     """The receipt code, shown after the redirect (a refresh does not send the complaint twice)."""
     code = request.session.get(SESSION_RECEIPT)
@@ -96,6 +99,7 @@ def complaint_receipt(request):
     })
 
 
+@never_cache
 def complaint_lookup(request):
     """Follow a complaint by its receipt code: status and public reply only. A wrong code answers
     the same 'not found' whatever it is; tries are limited per phone (no guessing codes)."""

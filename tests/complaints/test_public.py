@@ -70,6 +70,20 @@ def test_the_zone_supervisors_are_told_and_the_school_is_not(client, world):
     assert "13800001111" not in body and "张女士" not in body
 
 
+def test_the_zone_supervisor_gets_an_e_mail_without_the_contact(client, world, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    user = world["sup_a1"].user
+    user.email = "wang@example.cn"
+    user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        post_complaint(client, world["schools"]["a1"])
+    assert [m.to for m in mailoutbox] == [["wang@example.cn"]]
+    message = mailoutbox[0]
+    assert world["schools"]["a1"].name in message.subject
+    assert reverse("complaints:detail", args=[Complaint.objects.get().pk]) in message.body
+    assert "13800001111" not in message.body and "张女士" not in message.body
+
+
 def test_a_complaint_about_a_school_outside_any_zone_reaches_the_director(client, world):
     post_complaint(client, world["schools"]["a4"])
     assert set(Notification.objects.values_list("user", flat=True)) == {world["director_a"].pk}
@@ -226,3 +240,10 @@ def test_an_inactive_or_unknown_school_has_no_form(client, world):
     school.save()
     assert client.get(reverse("complaints:new", args=[school.code])).status_code == 404
     assert client.get(reverse("complaints:new", args=["9999999999"])).status_code == 404
+
+
+def test_the_receipt_and_the_status_page_are_not_cached(client, world):
+    post_complaint(client, world["schools"]["a1"])
+    assert "no-store" in client.get(reverse("complaints:receipt"))["Cache-Control"]
+    code = Complaint.objects.get().code
+    assert "no-store" in client.post(reverse("complaints:lookup"), {"code": code})["Cache-Control"]
