@@ -6,3 +6,10 @@ class AnnualConfig(AppConfig):
     name = "reports.annual"
     label = "annual"
     verbose_name = _("年度工作总结")
+
+    def ready(self):
+        from reports.services import register_job_spec
+
+        from .jobs import KIND, SPEC
+
+        register_job_spec(KIND, SPEC)
