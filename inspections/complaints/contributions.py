@@ -22,7 +22,7 @@ def complaints_contribution(*, office, year: int) -> Contribution | None:
         sentence += _(",平均办结用时%(days)s天") % {"days": figures["avg_close_days"]}
     sentence += _(",转为整改问题%(n)d个。") % {"n": figures["to_ticket"]}
     return Contribution(
-        key="complaints", title=_("受理举报投诉"), sentence=sentence, order=60,
+        key="complaints", title=_("受理举报投诉"), sentence=sentence, order=50,
         figures={
             "received": figures["total"], "closed": figures["closed"], "to_ticket": figures["to_ticket"],
             "unfounded": figures["unfounded"], "resolved": figures["resolved"],

@@ -283,3 +283,12 @@ def test_the_office_finds_the_complaints_not_verified_in_time(client, world):
     assert response.context["stats"]["overdue"] == 1
     response = client.get(reverse("complaints:list"), {"overdue": "false"})
     assert [c.pk for c in response.context["complaints"]] == [fresh.pk]
+
+
+def test_the_menu_offers_complaints_to_supervisors_and_offices_only(client, world):
+    url = reverse("complaints:list")
+    for user in (world["sup_a1"].user, world["director_a"], world["city_viewer"]):
+        client.force_login(user)
+        assert f'href="{url}"' in client.get(url).content.decode()
+    client.force_login(world["school_user_a1"])
+    assert f'href="{url}"' not in client.get(reverse("inspections:ticket_list")).content.decode()
