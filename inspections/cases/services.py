@@ -46,8 +46,8 @@ def allowed_actions(status: str) -> list[str]:
     return [action for (origin, action) in TRANSITIONS if origin == status]
 
 
-def _record(case: Case, action: str, *, actor, comment: str = "", from_status: str = "", to_status: str = "") -> None:
-    CaseEvent.objects.create(
+def _record(case: Case, action: str, *, actor, comment: str = "", from_status: str = "", to_status: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
         case=case, action=action, actor=actor, comment=comment, from_status=from_status, to_status=to_status
     )
 
@@ -72,8 +72,30 @@ def _move(case: Case, action: str, *, actor, comment: str = "") -> Case:
         case.recommended_at = timezone.now()
         fields.append("recommended_at")
     case.save(update_fields=fields)
-    _record(case, action, actor=actor, comment=comment, from_status=origin, to_status=target)
+    event = _record(case, action, actor=actor, comment=comment, from_status=origin, to_status=target)
+    _tell(case, event)
     return case
+
+
+def _tell(case: Case, event: CaseEvent) -> None:
+    """The office's director hears of a submitted case; the author hears of every review decision
+    (a return with its comment). Written in the office's language, whoever acted."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from inspections.notifications import notify
+    from supervision import access
+
+    if event.action == A.SUBMITTED:
+        users = access.directors_of(case.office)
+    else:
+        users = [case.author.user] if case.author.user.is_active else []
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("督导案例“%(title)s”:%(action)s") % {"title": case.title[:60], "action": A(event.action).label}
+        body = event.comment or _("当前状态:%(status)s") % {"status": case.get_status_display()}
+    notify(users=users, key=f"case:{case.pk}:{event.pk}", title=title, body=body,
+           url=reverse("cases:detail", args=[case.pk]))
 
 
 def _author_of(actor) -> Supervisor:

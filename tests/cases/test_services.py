@@ -37,6 +37,18 @@ def test_a_case_goes_from_draft_to_recommended_with_its_whole_history(world):
     assert CaseEvent.objects.get(case=case, action="excellent").comment == "经验可推广"
 
 
+def test_the_director_hears_of_a_submitted_case_and_the_author_of_the_decision(world):
+    from inspections.models import Notification
+
+    author = world["sup_a1"].user
+    case = case_made(author=author, status="returned", reviewer=world["admin_a"])
+    told = Notification.objects.get(user=world["director_a"])
+    assert case.title in told.title and "提交" in told.title and told.url.endswith(f"/cases/{case.pk}/")
+    returned = Notification.objects.get(user=author)
+    assert "退回修改" in returned.title and returned.body == "请补充整改成效"
+    assert not Notification.objects.filter(user__in=[world["city_viewer"], world["admin_b"]]).exists()
+
+
 def test_a_returned_case_is_revised_and_submitted_again(world):
     author = world["sup_a1"].user
     case = case_made(author=author, status="returned", reviewer=world["admin_a"])
