@@ -122,6 +122,11 @@ def survey_results(*, survey: Survey, schools=None, school_id: int | None = None
         "audiences": audiences,
         "audience_totals": [sum(counts.get(s, {}).get(a.value, 0) for s in counts) for a in audiences],
         "audience_satisfaction": [by_audience_sat.get(a.value) for a in audiences],
+        "audience_rows": [
+            {"value": a.value, "label": a.label, "count": sum(counts.get(s, {}).get(a.value, 0) for s in counts),
+             "satisfaction": by_audience_sat.get(a.value)}
+            for a in audiences
+        ],
         "schools": rows,
         "questions": questions,
     }

@@ -68,6 +68,7 @@ def test_text_answers_are_listed_on_the_results_page(client, world, survey):
     html = page.content.decode()
     assert "食堂很干净" in html
     assert 'data-testid="total">8<' in html and "75.0%" in html
+    assert page.context["results"]["audience_rows"][1] == {"value": "parent", "label": "家长", "count": 7, "satisfaction": 71.4}
 
 
 def test_results_page_runs_the_same_queries_for_few_or_many_answers_and_schools(client, world, survey, django_assert_num_queries):
