@@ -168,6 +168,8 @@ def test_neither_the_author_nor_a_higher_office_nor_another_county_can_review(wo
 def test_the_returned_author_sees_the_comment_and_revises(world, client):
     case = case_made(author=world["sup_a1"].user, status="returned", reviewer=world["director_a"])
     client.force_login(world["sup_a1"].user)
+    inbox = client.get(reverse("inspections:inbox")).content.decode()
+    assert case.title in inbox and "退回修改" in inbox
     page = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
     assert "请补充整改成效" in page
 
