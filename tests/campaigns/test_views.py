@@ -183,3 +183,17 @@ def test_the_detail_runs_the_same_queries_for_few_or_many_schools_and_visits(cli
         assert client.get(detail(small)).status_code == 200
     with django_assert_num_queries(DETAIL_QUERIES):
         assert "已督导 6/11 所" in client.get(detail(large)).content.decode()
+
+
+def test_an_office_admin_who_works_in_english_reads_the_campaign_in_english(client, world):
+    from tests.test_i18n import chinese_left, in_english
+
+    campaign = campaign_made(world, schools=("a1", "a3"), title="双减专项")
+    special_visit_filled(campaign, user=world["sup_a1"].user, school=world["schools"]["a1"], problems=1)
+    in_english(client, world["admin_a"])
+    body = client.get(detail(campaign)).content.decode()
+    assert "Inspected 1/2 schools" in body
+    data = [campaign.title, world["county_a"].name, "王督学", world["admin_a"].first_name,
+            world["schools"]["a1"].name, world["schools"]["a3"].name, world["zone_a1"].name, world["zone_a2"].name,
+            *campaign.items.values_list("title", flat=True)]
+    assert chinese_left(body, data) == []
