@@ -23,7 +23,13 @@ def month_label(year: int, month: int, *, with_year: bool = False) -> str:
 
 
 def coverage_chart(months: list[dict], url_of) -> dict:
-    """每月覆盖率: schools visited / active schools, one bar a month (→ that month's coverage page)."""
+    """每月覆盖率: schools visited / active schools, one bar a month (→ that month's coverage page).
+    On a phone a year's bar labels would overlap: the tooltip shows them instead."""
+    return {"baseOption": _coverage_base(months, url_of),
+            "media": [{"query": {"maxWidth": 520}, "option": {"series": [{"label": {"show": len(months) <= 6}}]}}]}
+
+
+def _coverage_base(months: list[dict], url_of) -> dict:
     return _base(
         xAxis={"type": "category", "data": [month_label(m["year"], m["month"]) for m in months]},
         yAxis={"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},

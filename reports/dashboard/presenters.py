@@ -148,3 +148,14 @@ def _monthly_reports_url() -> str:
         return reverse("monthly_reports:status")
     except NoReverseMatch:
         return ""
+
+
+def school_rows(figures: dict, links: Links, zone) -> list[dict]:
+    """A zone's schools (those in it today and those counted for it before moving away), most overdue
+    first, then the least covered (one query for the names)."""
+    from schools.models import School
+
+    keys = [k for k in figures["groups"] if k]
+    names = dict(School.objects.filter(pk__in=keys).values_list("pk", "name"))
+    rows = [{"name": names.get(k, ""), "url": links.school(k, zone.pk), "key": k, **figures["groups"][k]} for k in keys]
+    return sorted(rows, key=lambda r: (-r["overdue"], r["coverage_rate"] if r["coverage_rate"] is not None else 101, r["name"]))

@@ -21,7 +21,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Q
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -123,12 +122,6 @@ class Scope:
         return q
 
 
-def _month_key(value) -> tuple[int, int]:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return value.year, value.month
-
-
 def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
@@ -138,25 +131,42 @@ def _month_range(months: list[tuple[int, int]]) -> tuple[dt.date, dt.date]:
     return dt.date(y0, m0, 1), dt.date(y1, m1, calendar.monthrange(y1, m1)[1])
 
 
-def _visit_tally(visits, keys: tuple[str, ...], left: Q):
-    """Counted visits grouped by ``keys`` and month: visits, 人次, schools visited and those of them
-    no longer in the group (their denominator)."""
-    return (
-        visits.annotate(m=TruncMonth("date"))
-        .values(*keys, "m")
-        .annotate(
-            visits=Count("pk", distinct=True),
-            person_visits=Count("supervisors"),
-            schools=Count("school", distinct=True, filter=Q(school__is_active=True)),
-            left=Count("school", distinct=True, filter=Q(school__is_active=True) & left),
-        )
-        .order_by()
-    )
+def _in_month(field: str, year: int, month: int, *, aware: bool = False) -> Q:
+    start, end = _month_range([(year, month)])
+    if aware:  # a timestamp: the month in local time
+        return Q(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(end + dt.timedelta(days=1))})
+    return Q(**{f"{field}__range": (start, end)})
+
+
+def _per_month(months, field: str, measures: dict, *, aware: bool = False) -> dict:
+    """Conditional aggregates, one column per month and measure (``name_i``): grouping by month with
+    plain date ranges, which every database compares natively (SQLite's month truncation is a Python
+    function called on every row)."""
+    return {
+        f"{name}_{i}": make(_in_month(field, y, m, aware=aware))
+        for i, (y, m) in enumerate(months)
+        for name, make in measures.items()
+    }
+
+
+def _unpack(row: dict, months, names) -> dict:
+    """The columns of ``_per_month`` back as {(year, month): {name: value}}."""
+    return {ym: {name: row[f"{name}_{i}"] or 0 for name in names} for i, ym in enumerate(months)}
+
+
+def _school_measures(left: Q) -> dict:
+    """Active schools visited in a month, and those of them no longer in the group (their
+    denominator)."""
+    active = Q(school__is_active=True)
+    return {
+        "schools": lambda q: Count("school", distinct=True, filter=q & active),
+        "left": lambda q: Count("school", distinct=True, filter=q & active & left),
+    }
 
 
 def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: str = "zone") -> dict:
     """Every figure of the dashboard for ``scope`` and ``period``, with one row per group (zone,
-    child office or school). A constant number of queries (9, or 10 with monthly reports)."""
+    child office or school). A constant number of queries (10, or 12 with monthly reports)."""
     fields = GROUPS[group]
     start, end = period.start, period.end
     trend = period.trend_months
@@ -170,26 +180,50 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     }
     schools_total = sum(schools_by_group.values())
 
-    # 2. Visits of the twelve trend months (which hold the period's months), by month: the totals.
+    # 2. Active schools visited each month of the period, in all (as the coverage page counts them).
     visits = counted_visits().filter(scope.q("visit"))
     still_in_scope = Q(school__office__in=scope.office_ids)
     if scope.zones is not None:
         still_in_scope &= Q(school__zone__in=scope.zone_ids)
     if scope.school is not None:
         still_in_scope = Q(pk__isnull=False)
-    by_month = {
-        _month_key(row["m"]): row
-        for row in _visit_tally(visits.filter(date__range=(trend_start, trend_end)), (), ~still_in_scope)
-    }
-    # 3. Visits of the period by group and month.
+    schools_visited = _school_measures(~still_in_scope)
+    by_month = _unpack(
+        visits.filter(date__range=(start, end)).aggregate(**_per_month(period.months, "date", schools_visited)),
+        period.months, schools_visited,
+    )
+    # 3. By group: visits of each trend month, and the schools visited each month of the period. No
+    # join to the supervisors here: each visit is one row, so nothing needs DISTINCT but the schools.
     key = fields["visit"]
     if group == "school":
         left_group = Q(pk__isnull=True)  # a school is always its own group
     else:
         left_group = ~Q(**{f"school__{fields['school']}": F(key)}) | Q(**{f"school__{fields['school']}__isnull": True})
+    count = {"n": lambda q: Count("pk", filter=q)}
+    schools_visited = _school_measures(left_group)
+    group_rows = list(
+        visits.filter(date__range=(trend_start, trend_end)).values(key)
+        .annotate(**_per_month(trend, "date", count), **_per_month(period.months, "date", schools_visited))
+        .order_by()
+    )
+    # 4. 人次 by group and trend month: one row per supervisor present at a visit.
+    present = Visit.supervisors.through.objects.filter(visit__in=visits.filter(date__range=(trend_start, trend_end)).values("pk"))
+    person_rows = {
+        row["key"]: _unpack(row, trend, count)
+        for row in present.values(key=F(f"visit__{key}")).annotate(**_per_month(trend, "visit__date", count)).order_by()
+    }
+    trend_visits = {ym: {"visits": 0, "person_visits": 0} for ym in trend}
     by_group_month: dict = {}
-    for row in _visit_tally(visits.filter(date__range=(start, end)), (key,), left_group):
-        by_group_month.setdefault(row[key], {})[_month_key(row["m"])] = row
+    for row in group_rows:
+        counts, schools = _unpack(row, trend, count), _unpack(row, period.months, schools_visited)
+        persons = person_rows.get(row[key], {})
+        for ym in trend:
+            trend_visits[ym]["visits"] += counts[ym]["n"]
+            trend_visits[ym]["person_visits"] += persons.get(ym, {"n": 0})["n"]
+        by_group_month[row[key]] = {
+            ym: {**schools[ym], "visits": counts[ym]["n"], "person_visits": persons.get(ym, {"n": 0})["n"]}
+            for ym in period.months
+        }
 
     # 4. Problems of the period by group and severity; 5. by checklist item; 6. trend by month.
     problems = Problem.objects.filter(scope.q("problem"))
@@ -198,11 +232,10 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     by_item = list(
         found.values("item_code").annotate(n=Count("pk"), title=Max("item_title")).order_by("-n", "item_code")
     )
-    problems_by_month = {
-        _month_key(row["m"]): row["n"]
-        for row in problems.filter(found_on__range=(trend_start, trend_end))
-        .annotate(m=TruncMonth("found_on")).values("m").annotate(n=Count("pk")).order_by()
-    }
+    problems_by_month = _unpack(
+        problems.filter(found_on__range=(trend_start, trend_end)).aggregate(**_per_month(trend, "found_on", count)),
+        trend, count,
+    )
 
     # 7. Tickets: those of the period's problems (closed / on time) and every one overdue today.
     in_period = Q(opened_on__range=(start, end))
@@ -223,12 +256,12 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
         .order_by()
     }
     # 8. Tickets closed (销号) each trend month.
-    closed_by_month = {
-        _month_key(row["m"]): row["n"]
-        for row in Ticket.objects.filter(scope.q("ticket"), closed)
+    closed_by_month = _unpack(
+        Ticket.objects.filter(scope.q("ticket"), closed)
         .filter(closed_at__gte=_aware(trend_start), closed_at__lt=_aware(trend_end + dt.timedelta(days=1)))
-        .annotate(m=TruncMonth("closed_at")).values("m").annotate(n=Count("pk")).order_by()
-    }
+        .aggregate(**_per_month(trend, "closed_at", count, aware=True)),
+        trend, count,
+    )
     # 9. Escalations proposed in the period, by level and status.
     escalations = {
         (row["level"], row["status"]): row["n"]
@@ -240,10 +273,10 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     # Assembled in Python from those few rows.
     months = []
     for y, m in period.months:
-        row = by_month.get((y, m), {})
-        visited, total = row.get("schools", 0), schools_total + row.get("left", 0)
+        row = by_month[(y, m)]
+        visited, total = row["schools"], schools_total + row["left"]
         months.append({"year": y, "month": m, "visited": visited, "schools": total, "rate": _rate(visited, total),
-                       "visits": row.get("visits", 0), "person_visits": row.get("person_visits", 0)})
+                       **trend_visits[(y, m)]})
     groups = _group_rows(
         period=period, schools_by_group=schools_by_group, by_group_month=by_group_month,
         problem_rows=problem_rows, problem_key=fields["problem"], ticket_rows=ticket_rows,
@@ -252,15 +285,15 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     severity = {s: 0 for s in Severity.values}
     for row in problem_rows:
         severity[row["severity"]] += row["n"]
-    period_rows = [by_month.get(ym, {}) for ym in period.months]
+    period_rows = [trend_visits[ym] for ym in period.months]
     visited_sum, schools_sum = sum(m["visited"] for m in months), sum(m["schools"] for m in months)
     figures = {
         "period": {"year": period.year, "month": period.month, "start": start.isoformat(), "end": end.isoformat()},
         "schools": schools_total,
         "coverage": {"visited": visited_sum, "school_months": schools_sum, "rate": _rate(visited_sum, schools_sum),
                      "months": months},
-        "visits": sum(r.get("visits", 0) for r in period_rows),
-        "person_visits": sum(r.get("person_visits", 0) for r in period_rows),
+        "visits": sum(r["visits"] for r in period_rows),
+        "person_visits": sum(r["person_visits"] for r in period_rows),
         "problems": {
             "total": sum(severity.values()),
             "by_severity": [{"severity": s, "label": str(Severity(s).label), "count": severity[s]} for s in Severity.values],
@@ -280,9 +313,8 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
             for level in EscalationLevel
         ],
         "trend": [
-            {"year": y, "month": m, "visits": by_month.get((y, m), {}).get("visits", 0),
-             "person_visits": by_month.get((y, m), {}).get("person_visits", 0),
-             "problems": problems_by_month.get((y, m), 0), "closed": closed_by_month.get((y, m), 0)}
+            {"year": y, "month": m, **trend_visits[(y, m)],
+             "problems": problems_by_month[(y, m)]["n"], "closed": closed_by_month[(y, m)]["n"]}
             for y, m in trend
         ],
         "groups": groups,

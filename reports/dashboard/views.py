@@ -41,48 +41,40 @@ def dashboard(request):
     })
 
 
+def _drill(request, scope: selectors.Scope) -> dict:
+    """What the zone and school pages share: the period, the figures by school, the links."""
+    today = timezone.localdate()
+    form = _period_form(request)
+    period = form.period
+    figures = selectors.dashboard_figures(scope=scope, period=period, today=today, group="school")
+    office_role = selectors.office_choices(request.user) != []
+    links = presenters.Links(scope, period, office_role=office_role)
+    return {"form": form, "period": period, "period_label": presenters.period_label(period), "figures": figures,
+            "kpis": presenters.kpis(figures, links), "links": links, "office_role": office_role, "today": today,
+            "months": range(1, 13)}
+
+
 @login_required
 @require_GET
 def zone_detail(request, pk):
     """One zone: its figures and a row per school (→ the school's page)."""
-    today = timezone.localdate()
-    form = _period_form(request)
     scope = selectors.zone_scope(user=request.user, zone=pk)
-    period = form.period
-    figures = selectors.dashboard_figures(scope=scope, period=period, today=today, group="school")
-    zone = scope.zones[0]
-    office_role = selectors.office_choices(request.user) != []
-    links = presenters.Links(scope, period, office_role=office_role)
-    names = dict(
-        selectors.School.objects.filter(pk__in=[k for k in figures["groups"] if k]).values_list("pk", "name")
-    )
-    rows = sorted(
-        ({"name": names.get(k, ""), "url": links.school(k, zone.pk), "key": k, **row}
-         for k, row in figures["groups"].items() if k),
-        key=lambda r: (-(r["overdue"]), r["coverage_rate"] if r["coverage_rate"] is not None else 101, r["name"]),
-    )
-    return render(request, "dashboard/zone.html", {
-        "form": form, "period": period, "period_label": presenters.period_label(period), "zone": zone, "figures": figures,
-        "kpis": presenters.kpis(figures, links), "rows": rows, "back_url": links.dashboard(office=zone.office_id if office_role else None),
-        "months": range(1, 13),
-    })
+    context = _drill(request, scope)
+    zone, links = scope.zones[0], context["links"]
+    rows = presenters.school_rows(context["figures"], links, zone)
+    back = links.dashboard(office=zone.office_id if context["office_role"] else None)
+    return render(request, "dashboard/zone.html", {**context, "zone": zone, "rows": rows, "back_url": back})
 
 
 @login_required
 @require_GET
 def school_detail(request, pk):
     """One school: its visits and tickets (→ the ticket page)."""
-    today = timezone.localdate()
-    form = _period_form(request)
     scope = selectors.school_scope(user=request.user, school=pk, zone=request.GET.get("zone"))
-    period = form.period
-    figures = selectors.dashboard_figures(scope=scope, period=period, today=today, group="school")
-    activity = selectors.school_activity(scope=scope, period=period, today=today)
-    office_role = selectors.office_choices(request.user) != []
-    links = presenters.Links(scope, period, office_role=office_role)
+    context = _drill(request, scope)
+    activity = selectors.school_activity(scope=scope, period=context["period"], today=context["today"])
     zone = scope.zones[0] if scope.zones and len(scope.zones) == 1 else None
+    back = context["links"].zone(zone.pk) if zone else context["links"].dashboard()
     return render(request, "dashboard/school.html", {
-        "form": form, "period": period, "period_label": presenters.period_label(period), "school": scope.school,
-        "zone": zone, "figures": figures, "kpis": presenters.kpis(figures, links), **activity,
-        "back_url": links.zone(zone.pk) if zone else links.dashboard(), "months": range(1, 13),
+        **context, **activity, "school": scope.school, "zone": zone, "back_url": back,
     })
