@@ -246,3 +246,42 @@ def test_only_the_office_admin_raises_tickets(client, world, rnd):
         assert client.post(reverse("evaluations:entry_raise", args=[entry.pk]),
                            {"indicators": [ind.pk], "opinion": "x"}).status_code == 404
     assert not entry.problems.exists()
+
+
+def test_the_admin_organises_a_round_of_kindergartens_on_the_page(client, world):
+    kgs = kindergartens(world, 3)
+    scheme = services.scheme_create(office=world["county_a"], year=2026, kind="kindergarten", name="")
+    client.force_login(world["admin_a"])
+    form = client.get(reverse("evaluations:round_create", args=[scheme.pk])).content.decode()
+    assert kgs[1].name in form and world["schools"]["a1"].name not in form  # kindergartens only
+    response = client.post(reverse("evaluations:round_create", args=[scheme.pk]), {
+        "name": "2026年幼儿园办园行为督导评估", "schools": [k.pk for k in kgs[:2]], "self_evaluation": "on"})
+    rnd = scheme.rounds.get()
+    assert response.status_code == 302 and rnd.self_evaluation
+    assert set(rnd.entries.values_list("school", flat=True)) == {kgs[0].pk, kgs[1].pk}
+    empty = client.post(reverse("evaluations:round_create", args=[scheme.pk]), {"name": "空", "schools": []})
+    assert empty.status_code == 400 and scheme.rounds.count() == 1
+
+
+def test_a_kindergarten_user_opening_the_evaluations_goes_to_its_own(client, world, kg_user):
+    kg_round(world)
+    client.force_login(kg_user)
+    response = client.get(reverse("evaluations:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("evaluations:mine")
+    client.force_login(world["school_user_a1"])  # a primary school in no round
+    assert "目前没有需要本园(校)参加的评估" in client.get(reverse("evaluations:mine")).content.decode()
+
+
+def test_the_kindergartens_own_page_runs_a_constant_number_of_queries(client, world, kg_user, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kg_round(world, [world["schools"]["a4"]], name="第一轮")
+    client.force_login(kg_user)
+    url = reverse("evaluations:mine")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    for n in range(3):
+        kg_round(world, [world["schools"]["a4"]], name=f"第{n + 2}轮", year=2023 + n)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        client.get(url)
