@@ -176,3 +176,25 @@ def test_while_the_worker_builds_the_page_waits_and_then_shows_the_draft(client,
     done = client.get(waiting_url + "&part=pending", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == _zone_url(world["zone_a1"])
     assert 'data-testid="report-table"' in client.get(done["HX-Redirect"]).content.decode()
+
+
+def test_the_lead_watches_and_downloads_the_excel_they_started(client, world):
+    from reports.services import job_run
+
+    report = services.zone_monthly_report_build(zone=world["zone_a1"], year=YEAR, month=MONTH)
+    _logged(client, world["sup_a1"].user)
+
+    response = client.post(reverse("monthly_reports:report_excel", args=[report.pk]))
+
+    assert response.status_code == 302
+    job_url = response["Location"]
+    assert client.get(job_url).status_code == 200
+    job_id = int(job_url.rstrip("/").split("/")[-1])
+    job_run(job_id=job_id)
+    download = client.get(reverse("reports:job_download", args=[job_id]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    # Another zone's supervisor does not see that job.
+    client.force_login(world["sup_a2"].user)
+    assert client.get(job_url).status_code == 404
+    assert client.get(reverse("reports:job_download", args=[job_id])).status_code == 404
