@@ -86,7 +86,7 @@ class ZoneMonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         today = timezone.localdate()
         if (data["year"], data["month"]) > (today.year, today.month):
             raise serializers.ValidationError({"month": [_("不能生成未来月份的月报表。")]})
-        transaction.on_commit(lambda: tasks.zone_monthly_report_build_task.delay(zone.pk, data["year"], data["month"]))
+        transaction.on_commit(lambda: tasks.zone_monthly_report_build_enqueue(zone.pk, data["year"], data["month"]))
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

@@ -1,5 +1,6 @@
 """Celery tasks of the monthly zone report: thin wrappers taking ids (or a date)."""
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils import timezone
 from supervision.models import Zone
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="monthly_reports.build", acks_late=True)
@@ -30,3 +33,15 @@ def monthly_report_reminders_task(today: str | None = None) -> int:
     """Beat, on the 20th and the 25th: remind lead supervisors of zones not filed yet (once each)."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     return services.monthly_report_reminders_send(today=day)
+
+
+def zone_monthly_report_build_enqueue(zone_id: int, year: int, month: int) -> None:
+    """Queue a build (call it from ``transaction.on_commit``). With the broker down the draft is
+    built here and now instead: it takes a fraction of a second, and the lead is waiting for it."""
+    try:
+        zone_monthly_report_build_task.delay(zone_id, year, month)
+    except Exception:  # noqa: BLE001
+        logger.exception("monthly report build for zone %s could not be queued; building it in-process", zone_id)
+        zone = Zone.objects.filter(pk=zone_id).first()
+        if zone is not None:
+            services.zone_monthly_report_build(zone=zone, year=year, month=month)

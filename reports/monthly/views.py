@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -81,7 +82,7 @@ def zone_month(request, zone_id: int, year: int, month: int):
     may_file = access.monthly_report_zones_filed_by(request.user).filter(pk=zone.pk).exists()
     # A draft was requested (the worker builds it): wait for a draft built after the request.
     since = request.GET.get("since", "")
-    pending = False
+    pending = timed_out = False
     if since:
         try:
             asked = dt.datetime.fromisoformat(since)
@@ -89,6 +90,7 @@ def zone_month(request, zone_id: int, year: int, month: int):
             asked = None
         if asked and timezone.is_aware(asked) and (latest is None or latest.built_at < asked):
             pending = (timezone.now() - asked).total_seconds() < BUILD_WAIT_SECONDS
+            timed_out = not pending
     context = {
         "zone": zone,
         "year": year,
@@ -103,12 +105,13 @@ def zone_month(request, zone_id: int, year: int, month: int):
         "may_build": may_build,
         "may_file": may_file and latest is not None and latest.status == "draft" and shown == latest,
         "pending": pending,
+        "timed_out": timed_out,
         **_zone_month_links(zone, year, month, today),
     }
     if request.headers.get("HX-Request") and request.GET.get("part") == "pending":
         if not pending:  # the draft is there (or waiting gave up): show the page afresh
             response = HttpResponse("")
-            response["HX-Redirect"] = request.path
+            response["HX-Redirect"] = request.path + (f"?{urlencode({'since': since})}" if timed_out else "")
             return response
         return render(request, "monthly_reports/_pending.html", context)
     return render(request, "monthly_reports/zone_month.html", context)
@@ -121,7 +124,7 @@ def zone_month_build(request, zone_id: int, year: int, month: int):
     zone = get_object_or_404(access.monthly_report_zones_built_by(request.user), pk=zone_id)
     _period_or_404(year, month)
     asked = timezone.now()
-    transaction.on_commit(lambda: tasks.zone_monthly_report_build_task.delay(zone.pk, year, month))
+    transaction.on_commit(lambda: tasks.zone_monthly_report_build_enqueue(zone.pk, year, month))
     url = reverse("monthly_reports:zone_month", args=[zone.pk, year, month])
     return redirect(f"{url}?since={asked.isoformat().replace('+', '%2B')}")
 

@@ -1,4 +1,6 @@
 """The lead supervisor's journey, the readers, the office's status page, and who sees nothing (404)."""
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -198,3 +200,21 @@ def test_the_lead_watches_and_downloads_the_excel_they_started(client, world):
     client.force_login(world["sup_a2"].user)
     assert client.get(job_url).status_code == 404
     assert client.get(reverse("reports:job_download", args=[job_id])).status_code == 404
+
+
+def test_with_the_task_queue_down_the_draft_is_built_at_once(client, world, celery_broker_down, django_capture_on_commit_callbacks):
+    _logged(client, world["sup_a1"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monthly_reports:zone_month_build", args=[world["zone_a1"].pk, YEAR, MONTH]))
+    assert ZoneMonthlyReport.objects.filter(zone=world["zone_a1"], status="draft").count() == 1
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-testid="report-table"' in html and 'data-testid="pending"' not in html
+
+
+def test_a_draft_that_never_came_is_said_so_after_a_minute(client, world):
+    _logged(client, world["sup_a1"].user)
+    asked = (timezone.now() - dt.timedelta(minutes=5)).isoformat()
+    poll = client.get(_zone_url(world["zone_a1"]), {"since": asked, "part": "pending"}, headers={"HX-Request": "true"})
+    assert "since=" in poll["HX-Redirect"]
+    html = client.get(poll["HX-Redirect"]).content.decode()
+    assert 'data-testid="timed-out"' in html and 'data-testid="pending"' not in html
