@@ -92,7 +92,7 @@ class ScoreForm(forms.Form):
 class RaiseForm(forms.Form):
     indicators = forms.TypedMultipleChoiceField(label=_("需整改的指标"), coerce=int, choices=(),
                                                 widget=forms.CheckboxSelectMultiple)
-    opinion = forms.CharField(label=_("整改意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    opinion = forms.CharField(label=_("整改意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("留空则默认一个月。"))
 

@@ -243,9 +243,7 @@ def _visible_entry(request, pk) -> Entry:
     )
 
 
-@login_required
-def entry_detail(request, pk):
-    entry = _visible_entry(request, pk)
+def _entry_page(request, entry: Entry, *, raise_form=None, status=200):
     user = request.user
     sheet = selectors.entry_sheet(entry)
     scheme = entry.round.scheme
@@ -254,14 +252,21 @@ def entry_detail(request, pk):
     is_school = access.schools_acted_for_by(user).filter(pk=entry.school_id).exists()
     follow = Entry.objects.filter(pk=entry.pk).annotate(on=selectors.followed_up_on()).values_list("on", flat=True).first()
     totals = sheet.totals()
+    if managed and raise_form is None:
+        raise_form = RaiseForm(sheet=sheet, share=scheme.weak_share)
     return render(request, "evaluations/entry_detail.html", {
         "entry": entry, "sheet": sheet, "scheme": scheme, "can_score": can_score, "managed": managed,
         "totals": [(s, totals[s], selectors.level_of(scheme, totals[s]) if totals[s] is not None else None) for s in sheet.stages],
         "weak_ids": {r.indicator.pk for r in sheet.weak_rows(scheme.weak_share)},
-        "raise_form": RaiseForm(sheet=sheet, share=scheme.weak_share) if managed else None,
+        "raise_form": raise_form if managed else None,
         "problems": entry.problems.select_related("ticket").order_by("pk"), "followed_up_on": follow,
         "show_round_link": not is_school or access.evaluation_offices_visible_to(user).exists(),
-    })
+    }, status=status)
+
+
+@login_required
+def entry_detail(request, pk):
+    return _entry_page(request, _visible_entry(request, pk))
 
 
 @login_required
@@ -294,9 +299,10 @@ def entry_score(request, pk, stage):
 @login_required
 @require_POST
 def entry_raise(request, pk):
+    """The admin turns weak indicators into rectification tickets; a refused form comes back as typed."""
     entry = get_object_or_404(
         Entry.objects.filter(round__in=access.evaluation_rounds_managed_by(request.user).values("pk"))
-        .select_related("round", "round__scheme", "school"), pk=pk,
+        .select_related("round", "round__scheme", "round__office", "school"), pk=pk,
     )
     sheet = selectors.entry_sheet(entry)
     form = RaiseForm(request.POST, sheet=sheet, share=entry.round.scheme.weak_share)
@@ -306,12 +312,11 @@ def entry_raise(request, pk):
             raised = services.weak_indicators_raise(entry=entry, indicator_ids=d["indicators"], opinion=d["opinion"],
                                                     actor=request.user, found_on=timezone.localdate(), deadline=d["deadline"])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已下达%(n)d项整改,回访待完成。") % {"n": len(raised)})
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("evaluations:entry_detail", pk=entry.pk)
+            return redirect("evaluations:entry_detail", pk=entry.pk)
+    return _entry_page(request, entry, raise_form=form, status=400)
 
 
 @login_required

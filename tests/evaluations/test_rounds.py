@@ -285,3 +285,16 @@ def test_the_kindergartens_own_page_runs_a_constant_number_of_queries(client, wo
         kg_round(world, [world["schools"]["a4"]], name=f"第{n + 2}轮", year=2023 + n)
     with django_assert_num_queries(len(ctx.captured_queries)):
         client.get(url)
+
+
+def test_issuing_rectification_without_an_opinion_is_refused_and_keeps_the_choice(client, world, rnd):
+    entry = entry_of(rnd, world["schools"]["a4"])
+    score_all(entry, Stage.COUNTY, world["admin_a"], share=Decimal("0.5"))
+    c3 = Indicator.objects.get(scheme=rnd.scheme, code="C3")
+    client.force_login(world["admin_a"])
+    response = client.post(reverse("evaluations:entry_raise", args=[entry.pk]),
+                           {"indicators": [c3.pk], "opinion": "", "deadline": "2026-12-31"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "请填写整改意见" in page
+    assert 'value="2026-12-31"' in page
+    assert not entry.problems.exists()
