@@ -181,6 +181,9 @@ def main() -> int:
         ("page, supervisor of one zone", users["sup1"], url),
         ("zone page (20 schools)", users["director"], reverse("dashboard:zone", args=[zone.pk])),
         ("API, county director, this year to date", users["director"], api),
+        # Reference on the same data: a page whose figure on a quiet machine is in benchmarks/README.md
+        # (73 ms on PostgreSQL), to tell how busy the machine was during this run.
+        ("reference: coverage page, county director", users["director"], reverse("inspections:coverage")),
     ]
     for label, user, where in pages:
         show(label, measure(client, user, where, args.runs), where)
@@ -192,7 +195,7 @@ def main() -> int:
               **counts, "results": results}
     (out / "dashboard.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"median of {args.runs} runs, server time in-process; written to benchmarks/results/dashboard.json")
-    return 0 if all(r["median_ms"] < GOAL_MS for r in results) else 1
+    return 0 if all(r["median_ms"] < GOAL_MS for r in results if not r["what"].startswith("reference")) else 1
 
 
 if __name__ == "__main__":
