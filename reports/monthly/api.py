@@ -35,13 +35,13 @@ class ZoneMonthlyReportSerializer(serializers.ModelSerializer):
         return selectors.filer_name(obj)
 
 
-class FileInputSerializer(serializers.Serializer):
+class MonthlyReportFileInputSerializer(serializers.Serializer):
     built_at = serializers.DateTimeField(
         required=False, help_text=_("所核对草稿的生成时间;草稿已重新生成时拒绝报送。")
     )
 
 
-class BuildInputSerializer(serializers.Serializer):
+class MonthlyReportBuildInputSerializer(serializers.Serializer):
     zone = serializers.IntegerField()
     year = serializers.IntegerField(min_value=2000)
     month = serializers.IntegerField(min_value=1, max_value=12)
@@ -65,21 +65,21 @@ class ZoneMonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-year", "-month", "zone__name", "-version")
         )
 
-    @extend_schema(request=FileInputSerializer, responses=ZoneMonthlyReportSerializer, summary=_("报送月报表"))
+    @extend_schema(request=MonthlyReportFileInputSerializer, responses=ZoneMonthlyReportSerializer, summary=_("报送月报表"))
     @action(detail=True, methods=["post"], url_path="file")
     def file(self, request, pk=None):
         report = self.get_object()
-        serializer = FileInputSerializer(data=request.data)
+        serializer = MonthlyReportFileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.zone_monthly_report_file(
             report=report, user=request.user, built_at=serializer.validated_data.get("built_at")
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
-    @extend_schema(request=BuildInputSerializer, responses={202: None}, summary=_("生成或刷新月报表草稿"))
+    @extend_schema(request=MonthlyReportBuildInputSerializer, responses={202: None}, summary=_("生成或刷新月报表草稿"))
     @action(detail=False, methods=["post"], url_path="build")
     def build(self, request):
-        serializer = BuildInputSerializer(data=request.data)
+        serializer = MonthlyReportBuildInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         zone = get_object_or_404(access.monthly_report_zones_built_by(request.user), pk=data["zone"])

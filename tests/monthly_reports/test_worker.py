@@ -1,28 +1,17 @@
 """The zone Excel made by a real Celery worker over Redis (see tests/celery_fixtures.py)."""
-import time
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from reports.choices import JobStatus
-from reports.models import Job
 from reports.monthly import jobs, services
 from reports.services import job_start
+from tests.reports.test_plaques_job_worker import _wait_until_finished
 
 from .factories import MONTH, YEAR, day, visit
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(job: Job, timeout: float = 120) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if not job.is_active:
-            return job
-        time.sleep(0.2)
-    pytest.fail(f"job {job.pk} still {job.status} after {timeout} s")
 
 
 def test_worker_makes_the_zone_excel_of_the_filed_report(world, celery_worker):
@@ -30,7 +19,7 @@ def test_worker_makes_the_zone_excel_of_the_filed_report(world, celery_worker):
     report = services.zone_monthly_report_build(zone=world["zone_a1"], year=YEAR, month=MONTH)
     report = services.zone_monthly_report_file(report=report, user=world["sup_a1"].user)
 
-    job = _wait(job_start(kind=jobs.ZONE_KIND, office=world["county_a"], params={"report": report.pk}, user=world["sup_a1"].user))
+    job = _wait_until_finished(job_start(kind=jobs.ZONE_KIND, office=world["county_a"], params={"report": report.pk}, user=world["sup_a1"].user))
 
     assert job.status == JobStatus.SUCCEEDED, job.error
     ws = load_workbook(Path(job.result.path)).active
