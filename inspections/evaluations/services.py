@@ -250,6 +250,8 @@ def scores_save(*, entry: Entry, stage: str, points: dict[int, object], actor, n
     above the indicator's maximum, negative or not a number refuses the whole form with a message at
     that indicator — nothing is saved, the form keeps what was typed. Returns the scores stored."""
     rnd = entry.round
+    # Wait for an indicator edit in progress (it locks the scheme row too), then score what it left.
+    Scheme.objects.select_for_update().filter(pk=rnd.scheme_id).first()
     if stage not in rnd.stages:
         raise ValidationError(_("该评估没有“%(stage)s”环节。") % {"stage": Stage(stage).label if stage in Stage.values else stage})
     indicators = {i.pk: i for i in Indicator.objects.filter(scheme=rnd.scheme_id)}

@@ -136,8 +136,9 @@ def indicator_edit(request, pk, indicator_id=None):
             return redirect("evaluations:scheme_detail", pk=scheme.pk)
     if indicator is None and request.method == "POST":
         return _scheme_page(request, scheme, indicator_form=form, status=400)
-    return render(request, "evaluations/indicator_form.html", {"scheme": scheme, "form": form, "indicator": indicator},
-                  status=_status(request, form))
+    return render(request, "evaluations/indicator_form.html", {
+        "scheme": scheme, "form": form, "indicator": indicator, "locked": services.scheme_is_locked(scheme),
+    }, status=_status(request, form))
 
 
 @login_required
