@@ -62,9 +62,10 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
     now = now or timezone.now()
     start, end = month_bounds(year, month)
     cutoff = month_cutoff(year, month, now)
+    # Visits up to the cutoff day (only matters for a report dated in the past, as the demo's are).
     visits = list(
         counted_visits()
-        .filter(zone=zone, date__range=(start, end))
+        .filter(zone=zone, date__range=(start, min(end, timezone.localdate(cutoff))))
         .select_related("school")
         .prefetch_related("supervisors")
         .order_by("date", "pk")

@@ -203,3 +203,13 @@ def test_the_figures_match_the_visits_and_problems_in_the_database(world):
     assert data["totals"]["visits"] == visits.count()
     assert data["totals"]["person_visits"] == sum(v.supervisors.count() for v in visits)
     assert data["totals"]["problems"] == Problem.objects.filter(visit__in=visits).count() == 4
+
+
+def test_a_report_built_mid_month_counts_the_visits_up_to_that_day(world):
+    visit(world["sup_a1"], world["schools"]["a1"], day(9), problems=1)
+    visit(world["sup_a1"], world["schools"]["a2"], day(22))
+
+    data = selectors.zone_month_data(zone=world["zone_a1"], year=YEAR, month=MONTH, now=at(day(15)))
+
+    assert data["totals"]["visits"] == 1 and data["totals"]["schools_visited"] == 1
+    assert data["cutoff"].startswith("2026-10-15")
