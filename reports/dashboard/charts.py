@@ -105,8 +105,12 @@ def groups_chart(rows: list[dict]) -> dict:
         (_("发现问题"), "problems", ORANGE),
         (_("当前逾期"), "overdue", RED),
     ]
+    many = len(rows) > 12  # a county of 50 zones: show 12 at a time, with a slider to scroll
     return _base(
         legend={"top": 0},
+        **({"dataZoom": [{"type": "inside", "startValue": 0, "endValue": 11},
+                         {"type": "slider", "height": 14, "bottom": 2, "startValue": 0, "endValue": 11}],
+            "grid": {"left": 8, "right": 16, "top": 36, "bottom": 24, "containLabel": True}} if many else {}),
         xAxis={"type": "category", "data": [_short(r["name"]) for r in rows],
                "axisLabel": {"interval": 0, "rotate": 30 if len(rows) > 4 else 0, "width": 90, "overflow": "truncate"}},
         yAxis={"type": "value", "minInterval": 1},
