@@ -91,8 +91,13 @@ def zone_month(request, zone_id: int, year: int, month: int):
         if asked and timezone.is_aware(asked) and (latest is None or latest.built_at < asked):
             pending = (timezone.now() - asked).total_seconds() < BUILD_WAIT_SECONDS
             timed_out = not pending
+    # A supervisor of several zones switches between them here (office roles use the status page).
+    other_zones = []
+    if not (request.user.is_superuser or access.offices_overseen_by(request.user).exists()):
+        other_zones = list(access.monthly_report_zones_visible_to(request.user).exclude(pk=zone.pk).order_by("name"))
     context = {
         "zone": zone,
+        "other_zones": other_zones,
         "year": year,
         "month": month,
         "versions": versions,

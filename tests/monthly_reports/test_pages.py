@@ -218,3 +218,13 @@ def test_a_draft_that_never_came_is_said_so_after_a_minute(client, world):
     assert "since=" in poll["HX-Redirect"]
     html = client.get(poll["HX-Redirect"]).content.decode()
     assert 'data-testid="timed-out"' in html and 'data-testid="pending"' not in html
+
+
+def test_a_supervisor_of_two_zones_switches_between_their_reports(client, world):
+    zone_set_supervisors(zone=world["zone_a2"], supervisors=[world["sup_a2"], world["sup_a1"]], lead=world["sup_a2"])
+    _logged(client, world["sup_a1"].user)
+
+    html = client.get(_zone_url(world["zone_a1"])).content.decode()
+
+    assert 'data-testid="other-zones"' in html and _zone_url(world["zone_a2"]) in html
+    assert 'data-testid="build"' not in client.get(_zone_url(world["zone_a2"])).content.decode()  # not its lead
