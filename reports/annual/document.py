@@ -121,7 +121,8 @@ def monthly_trend_svg(figures: AnnualFigures) -> SafeString:
 # --- The document -------------------------------------------------------------------------------------
 
 
-def document_context(summary: AnnualSummary, figures: AnnualFigures) -> dict:
+def document_context(summary: AnnualSummary, figures: AnnualFigures, *, annex: bool = True) -> dict:
+    """``annex``: the statistics annex (附件: tables and charts) after the signed text."""
     with translation.override(settings.LANGUAGE_CODE):
         return {
             "summary": summary,
@@ -133,6 +134,7 @@ def document_context(summary: AnnualSummary, figures: AnnualFigures) -> dict:
             "escalations": [(str(level.label), figures.escalation_count(level)) for level in ESCALATION_LEVELS],
             "items_chart": problems_by_item_svg(figures),
             "trend_chart": monthly_trend_svg(figures),
+            "annex": annex,
         }
 
 
