@@ -104,6 +104,7 @@ def demo_year_build(*, office: Office, today: dt.date) -> int:
                 continue  # left as a draft in progress
             _fill_and_submit(visit, lead.user, rng, problem_rate=0.12)
             created += 1
+    _date_ticket_history(office)
     for supervisor in {s.pk: s for s in leads.values()}.values():
         for month in range(FIRST_MONTH, today.month):
             if MonthlySummary.objects.filter(supervisor=supervisor, year=today.year, month=month).exists():
@@ -115,6 +116,39 @@ def demo_year_build(*, office: Office, today: dt.date) -> int:
             )
             services.monthly_summary_save(supervisor=supervisor, year=today.year, month=month, text=text, submit=True)
     return created
+
+
+def _date_ticket_history(office: Office) -> None:
+    """The services stamp a ticket's history with the moment they run; the demo year happened over
+    months. Date each ticket's opening on the visit that found the problem and each later event on the
+    visit whose re-check caused it, so reports and dashboards read the demo as a real year (problems
+    closed on time or late, statuses as at a month's end)."""
+    from django.utils import timezone
+
+    from .choices import TicketAction
+    from .models import Recheck, Ticket, TicketEvent
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+    rechecks: dict[int, list[dt.date]] = {}
+    for problem_id, day in (
+        Recheck.objects.filter(problem__office=office, visit__isnull=False).order_by("date", "pk").values_list("problem_id", "date")
+    ):
+        rechecks.setdefault(problem_id, []).append(day)
+    for ticket in Ticket.objects.filter(office=office).select_related("problem"):
+        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk"))
+        days = rechecks.get(ticket.problem_id, [])
+        later = [e for e in events if e.action != TicketAction.CREATED]
+        for event in events:
+            if event.action == TicketAction.CREATED:
+                event.at = at(ticket.problem.found_on, 11)
+        for n, event in enumerate(later):
+            if days:
+                event.at = at(days[min(n, len(days) - 1)], 15)
+        TicketEvent.objects.bulk_update(events, ["at"])
+        if ticket.closed_at and days:
+            Ticket.objects.filter(pk=ticket.pk).update(closed_at=at(days[-1], 15))
 
 
 def _demo_photo(text_seed: int):
