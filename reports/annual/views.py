@@ -130,6 +130,7 @@ def summary(request, office_pk: int, year: int, zone_pk: int | None = None):
         "zone": zone,
         "year": year,
         "summary": summary,
+        "editor": (summary.updated_by.first_name or summary.updated_by.username) if summary.updated_by else "",
         "figures": figures,
         "headline": [
             (_("入校督导人次"), figures.person_visits),

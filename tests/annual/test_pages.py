@@ -196,3 +196,23 @@ def test_api_list_takes_the_same_number_of_queries_for_more_summaries(client, wo
         AnnualSummary.objects.create(office=world["county_a"], zone=world[zone], year=data["year"], title="z",
                                      until=data["cutoff"])
     assert _queries(client, "/api/v1/annual-summaries/") == small
+
+
+def test_the_demo_summaries_open_for_the_director_and_the_zone_lead(client, world):
+    from django.utils import timezone
+
+    from reports.annual.demo import demo_build
+
+    f.visit_filled(user=world["sup_a1"].user, school=world["schools"]["a1"], problems=1)
+    world["zone_a1"].name = "城区学校责任区"
+    world["zone_a1"].save()
+    today = timezone.localdate()
+    demo_build(office=world["county_a"], today=today)
+    demo_build(office=world["county_a"], today=today)  # idempotent
+
+    assert AnnualSummary.objects.count() == 2
+    client.force_login(world["director_a"])
+    page = client.get(_office_url(world, today.year))
+    assert page.status_code == 200 and "做好义务教育优质均衡发展督导评估的迎检准备" in page.content.decode()
+    client.force_login(world["sup_a1"].user)
+    assert client.get(_zone_url(world, today.year)).status_code == 200
