@@ -1,5 +1,4 @@
 """The year-end PDF made by a real Celery worker over Redis, from a year built like the demo's."""
-import time
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,9 @@ from reports.models import Job
 from reports.services import job_start
 from supervision.celery import app as celery_app
 from tests.reports.pdf_tools import pdf_text
+from tests.reports.test_plaques_job_worker import _wait_until_finished
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-
-
-def _finished(job: Job, timeout: float = 180) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if not job.is_active:
-            return job
-        time.sleep(0.3)
-    pytest.fail(f"job {job.pk} still {job.status} after {timeout} s")
 
 
 def test_worker_prints_the_year_end_summary_of_a_demo_year(world, celery_worker):
@@ -34,7 +24,7 @@ def test_worker_prints_the_year_end_summary_of_a_demo_year(world, celery_worker)
     assert celery_app.conf.task_always_eager is False
 
     job = job_start(kind=KIND, office=office, params={"year": today.year}, user=world["director_a"])
-    job = _finished(job)
+    job = _wait_until_finished(job)
 
     assert job.status == JobStatus.SUCCEEDED, job.error
     text = pdf_text(Path(job.result.path))
@@ -54,7 +44,7 @@ def test_worker_prints_a_zone_summary_started_by_its_lead(world, celery_worker):
 
     job = job_start(kind=KIND, office=office, params={"year": today.year, "zone": world["zone_a2"].pk},
                     user=world["sup_a2"].user)
-    job = _finished(job)
+    job = _wait_until_finished(job)
 
     assert job.status == JobStatus.SUCCEEDED, job.error
     text = pdf_text(Path(job.result.path))
