@@ -216,3 +216,27 @@ def test_the_demo_summaries_open_for_the_director_and_the_zone_lead(client, worl
     assert page.status_code == 200 and "做好义务教育优质均衡发展督导评估的迎检准备" in page.content.decode()
     client.force_login(world["sup_a1"].user)
     assert client.get(_zone_url(world, today.year)).status_code == 200
+
+
+def test_printed_summaries_download_for_their_readers_only(client, world):
+    from reports.services import job_run, job_start
+
+    data = year_built(world)
+    office_job = job_start(kind="annual_summary", office=world["county_a"], params={"year": data["year"]},
+                           user=world["director_a"])
+    zone_job = job_start(kind="annual_summary", office=world["county_a"],
+                         params={"year": data["year"], "zone": world["zone_a1"].pk}, user=world["director_a"])
+    for job in (office_job, zone_job):
+        job_run(job_id=job.pk)
+
+    def download(user, job):
+        client.force_login(user)
+        return client.get(reverse("annual:pdf_download", args=[job.pk]))
+
+    response = download(world["city_viewer"], office_job)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    # The lead reads their zone's PDF though the director started it; not the office's.
+    assert download(world["sup_a1"].user, zone_job).status_code == 200
+    assert download(world["sup_a1"].user, office_job).status_code == 404
+    for outsider in (world["admin_b"], world["school_user_a1"], world["sup_a2"].user):
+        assert download(outsider, zone_job).status_code == 404
