@@ -78,3 +78,110 @@ def cover_figures(office: Office, params: dict) -> dict | None:
         return None
     return month_filed_totals(office, params)
 
+
+
+# --- 年度: the year-end summary (年度工作总结) and its figures ----------------------------------------
+
+
+def _annual_params(params: dict) -> dict:
+    return {"year": params["year"], "zone": None}
+
+
+def _annual_title(office: Office, params: dict) -> str:
+    return _("%(office)s%(year)d年度工作总结(PDF)") % {"office": office.name, "year": params["year"]}
+
+
+def _annual_fingerprint(office: Office, params: dict) -> str:
+    from reports.annual import jobs
+
+    return jobs.fingerprint(office, _annual_params(params))
+
+
+def _annual_render(office: Office, params: dict) -> tuple[bytes, str]:
+    from reports.annual import jobs
+    from reports.annual.document import annual_summary_pdf, figures_of
+
+    summary = jobs.summary_of(office, _annual_params(params))
+    return annual_summary_pdf(summary, figures_of(summary)), _("%(year)d年度工作总结.pdf") % {"year": params["year"]}
+
+
+register_submission_part(
+    SubmissionPart(
+        key="annual_summary", periods=(Period.YEAR,), title=_annual_title, fingerprint=_annual_fingerprint,
+        render=_annual_render, order=10,
+    )
+)
+
+
+def _figures_title(office: Office, params: dict) -> str:
+    return _("%(office)s%(year)d年度督导工作数据(Excel)") % {"office": office.name, "year": params["year"]}
+
+
+def annual_figures_workbook(figures) -> bytes:
+    """The year's figures as tables the higher office can add up: main figures, zones, problems by item,
+    visits by month — the same numbers the summary PDF prints."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head = (Font(name="宋体", bold=True), PatternFill("solid", fgColor="DDEBF7"))
+
+    def sheet(ws, title: str, header: list[str], rows: list[list], widths: list[int]) -> None:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        ws["A1"].font, ws["A1"].alignment = Font(name="宋体", size=14, bold=True), Alignment(horizontal="center")
+        ws.append(header)
+        for cell in ws[2]:
+            cell.font, cell.fill, cell.border = *head, border
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                cell.border = border
+        for n, width in enumerate(widths):
+            ws.column_dimensions[chr(ord("A") + n)].width = width
+        ws.print_title_rows = "2:2"
+        ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+
+    name = figures.office.name
+    period = _("%(year)d年1月1日至%(m)d月%(d)d日") % {"year": figures.year, "m": figures.until.month, "d": figures.until.day}
+    wb = Workbook()
+    sheet(wb.active, _("%(office)s%(year)d年度督导工作主要数据(%(period)s)") % {"office": name, "year": figures.year, "period": period},
+          [_("项目"), _("数值")], [
+              [_("入校督导人次"), figures.person_visits], [_("入校督导校次"), figures.school_visits],
+              [_("督导学校数"), figures.schools_visited], [_("学校总数"), figures.schools_total],
+              [_("提交月总结报告(份)"), figures.monthly_summaries], [_("经常性督导发现问题(个)"), figures.problems],
+              [_("存在问题的学校(所)"), figures.schools_with_problems], [_("整改问题总数(个,含各来源)"), figures.problems_all],
+              [_("已整改销号(个)"), figures.tickets_closed], [_("提交整改报告(份)"), figures.reports_submitted],
+              [_("逾期未整改(个)"), figures.overdue], [_("整改率(%)"), figures.rectification_rate],
+          ], [36, 14])
+    wb.active.title = _("主要数据")
+    sheet(wb.create_sheet(_("各责任区")), _("各责任区督导情况"),
+          [_("责任区"), _("入校督导人次"), _("入校督导校次"), _("督导学校"), _("学校总数"), _("发现问题"), _("已整改"), _("整改率(%)")],
+          [[z.name or _("未划区"), z.person_visits, z.school_visits, z.schools_visited, z.schools_total, z.problems, z.closed,
+            z.rectification_rate] for z in figures.zones], [24, 14, 14, 12, 12, 12, 12, 12])
+    sheet(wb.create_sheet(_("问题分类")), _("发现问题按督导事项分类"), [_("编号"), _("督导事项"), _("问题数")],
+          [[code, title, n] for code, title, n in figures.by_item], [10, 40, 10])
+    sheet(wb.create_sheet(_("月度")), _("各月入校督导校次"), [_("月份"), _("校次")],
+          [[_("%(m)d月") % {"m": m}, n] for m, n in enumerate(figures.monthly_visits, start=1)], [10, 10])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _figures_render(office: Office, params: dict) -> tuple[bytes, str]:
+    from reports.annual import jobs
+    from reports.annual.document import figures_of
+
+    figures = figures_of(jobs.summary_of(office, _annual_params(params)))
+    return annual_figures_workbook(figures), _("%(year)d年度督导工作数据.xlsx") % {"year": params["year"]}
+
+
+register_submission_part(
+    SubmissionPart(
+        key="annual_figures", periods=(Period.YEAR,), title=_figures_title, fingerprint=_annual_fingerprint,
+        render=_figures_render, order=20,
+    )
+)

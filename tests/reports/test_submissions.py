@@ -197,3 +197,50 @@ def test_the_submissions_api_lists_the_package_for_the_city_and_not_for_the_neig
         "office": world["county_a"].pk, "period": "month", "year": year, "month": month,
     }, format="json")
     assert refused.status_code == 400
+
+
+# --- A year sent upward: the year-end summary and its figures --------------------------------------
+
+
+def test_the_director_sends_the_year_and_the_package_holds_the_summary_and_its_figures(
+    client, world, tmp_path, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    from inspections.selectors import counted_visits
+    from tests.monthly_reports.factories import day, problems_of, visit, close_ticket
+    from tests import factories as f
+
+    from .pdf_tools import pdf_text
+
+    helper = f.SupervisorFactory(office=world["county_a"], name="张督学")
+    joint = visit(world["sup_a1"], world["schools"]["a1"], day(9), problems=2, co=[helper])
+    visit(world["sup_a2"], world["schools"]["a3"], day(12), problems=1)
+    close_ticket(problems_of(joint)[0].ticket, world["sup_a1"], day(20))
+    client.force_login(world["director_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:submission_new"), {"office": world["county_a"].pk, "period": "year", "year": 2026})
+    submission = Submission.objects.get()
+    package = _zip_of(submission, tmp_path)
+    names = package.namelist()
+    assert [n.split("-", 1)[1] for n in names[:3]] == ["报送函.pdf", "2026年度工作总结.pdf", "2026年度督导工作数据.xlsx"]
+
+    letter = pdf_text(tmp_path / names[0])
+    assert "关于报送2026年度责任督学挂牌督导工作材料的函" in letter
+    assert "2026年度工作总结(PDF)" in letter and "2026年度督导工作数据(Excel)" in letter
+    summary = pdf_text(tmp_path / names[1])
+    assert "年度工作总结" in summary and world["county_a"].name in summary
+
+    visits = counted_visits().filter(office=world["county_a"], date__year=2026)
+    person_visits = sum(v.supervisors.count() for v in visits)
+    assert (visits.count(), person_visits) == (2, 3)  # the joint visit is one visit and two 人次
+    wb = load_workbook(tmp_path / names[2])
+    main = {row[0]: row[1] for row in wb["主要数据"].iter_rows(min_row=3, values_only=True)}
+    assert main["入校督导人次"] == 3 and main["入校督导校次"] == 2
+    assert main["经常性督导发现问题(个)"] == 3 and main["已整改销号(个)"] == 1 and main["存在问题的学校(所)"] == 2
+    zones = {row[0]: row[1:] for row in wb["各责任区"].iter_rows(min_row=3, values_only=True)}
+    assert zones[world["zone_a1"].name][:2] == (2, 1) and zones[world["zone_a2"].name][:2] == (1, 1)
+    by_item = [row for row in wb["问题分类"].iter_rows(min_row=3, values_only=True)]
+    assert sum(row[2] for row in by_item) == 3
+    months = [row[1] for row in wb["月度"].iter_rows(min_row=3, values_only=True)]
+    assert months[9] == 2 and sum(months) == 2
