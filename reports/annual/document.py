@@ -121,11 +121,20 @@ def monthly_trend_svg(figures: AnnualFigures) -> SafeString:
 # --- The document -------------------------------------------------------------------------------------
 
 
+def title_lines(title: str, office_name: str) -> list[str]:
+    """GB/T 9704: a title that turns a line breaks where the words end — after the issuing office's
+    name (「柳溪县人民政府教育督导室 / 2026年度工作总结」), never leaving one character alone."""
+    if len(title) > 15 and title.startswith(office_name) and len(title) > len(office_name) + 1:
+        return [office_name, title[len(office_name):]]
+    return [title]
+
+
 def document_context(summary: AnnualSummary, figures: AnnualFigures, *, annex: bool = True) -> dict:
     """``annex``: the statistics annex (附件: tables and charts) after the signed text."""
     with translation.override(settings.LANGUAGE_CODE):
         return {
             "summary": summary,
+            "title_lines": title_lines(summary.title, summary.office.name),
             "figures": figures,
             "sections": summary_blocks.sections(figures, summary.blocks),
             "signature": signature_of(summary),
