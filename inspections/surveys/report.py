@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.services import JobSpec
+from supervision.pdf import pdf_from_html
 
 from .choices import QuestionKind, SurveyStatus
 from .models import Survey
@@ -150,13 +151,9 @@ def report_html(survey: Survey, *, school_id: int | None = None) -> str:
 
 
 def report_pdf(survey: Survey, *, school_id: int | None = None) -> bytes:
-    from weasyprint import HTML
-
-    from schools.plaque import _url_fetcher
-
     with translation.override(settings.LANGUAGE_CODE):
         html = report_html(survey, school_id=school_id)
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_url_fetcher()).write_pdf()
+    return pdf_from_html(html)
 
 
 def _render(job, report):
