@@ -51,6 +51,7 @@ def test_a_parents_complaint_becomes_a_ticket_and_the_parent_sees_it_handled(wor
     sup.context.on("weberror", lambda error: errors.append(str(error.error)))
     login(sup, world["sup_a1"].user.username, PASSWORD)
     sup.locator(".navbar-toggler").click()
+    sup.locator("#mainnav").get_by_role("button", name="专项工作", exact=True).click()
     menu_item = sup.locator("#mainnav").get_by_role("link", name="举报投诉")
     expect(menu_item).to_be_visible()
     menu_item.click()

@@ -29,6 +29,7 @@ def test_lead_files_the_zone_report_and_the_director_downloads_it(world, new_pag
     lead.context.on("weberror", lambda error: errors.append(str(error.error)))
     login(lead, world["sup_a1"].user.username, PASSWORD)
     lead.click(".navbar-toggler")
+    lead.locator("#mainnav").get_by_role("button", name="报表", exact=True).click()
     lead.get_by_test_id("nav-monthly-report").click()
     expect(lead.get_by_test_id("no-report")).to_be_visible()
     lead.get_by_test_id("build").click()
