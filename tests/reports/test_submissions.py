@@ -244,3 +244,12 @@ def test_the_director_sends_the_year_and_the_package_holds_the_summary_and_its_f
     assert sum(row[2] for row in by_item) == 3
     months = [row[1] for row in wb["月度"].iter_rows(min_row=3, values_only=True)]
     assert months[9] == 2 and sum(months) == 2
+
+
+def test_the_monthly_status_page_leads_the_director_to_send_the_month_upward(client, world):
+    client.force_login(world["director_a"])
+    body = client.get(reverse("monthly_reports:status") + "?year=2026&month=10").content.decode()
+    link = reverse("reports:submission_new") + f"?office={world['county_a'].pk}&amp;period=month&amp;year=2026&amp;month=10"
+    assert link in body
+    client.force_login(world["city_viewer"])  # reads the counties' status, sends nothing for them
+    assert reverse("reports:submission_new") not in client.get(reverse("monthly_reports:status") + "?year=2026&month=10").content.decode()
