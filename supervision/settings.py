@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inspections.daily_rectification_checks",
         "schedule": crontab(hour=7, minute=30),  # 07:30 in CELERY_TIMEZONE (Asia/Shanghai)
     },
+    # Complaints not verified within 5 working days: the zone's supervisors and the director are told once.
+    "complaints-overdue-reminders": {
+        "task": "complaints.overdue_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # monthly_reports: drafts for every zone on the 27th, reminders to lead supervisors on the 20th and 25th.
     "monthly-reports-drafts": {
         "task": "monthly_reports.drafts_on_27th",

@@ -239,3 +239,31 @@ def complaint_close(
             raise exc
         changes["problem"] = problem
     return _move(complaint, CLOSE_ACTIONS[outcome], actor=actor, note=note, at=now, **changes)
+
+
+def complaints_overdue_remind(*, today: dt.date) -> int:
+    """Complaints still waiting to be verified after their deadline (5 working days): the zone's
+    supervisors and the office's director are told, once per complaint. Returns how many complaints
+    were overdue. Safe to run twice (the inbox keys each reminder)."""
+    from inspections.notifications import notify
+
+    overdue = (
+        Complaint.objects.filter(status=ComplaintStatus.RECEIVED, verify_due__lt=today)
+        .select_related("school", "office")
+        .order_by("verify_due", "pk")
+    )
+    count = 0
+    for complaint in overdue:
+        count += 1
+        users = list(access.supervisor_users_of(complaint.school)) + list(access.directors_of(complaint.office))
+        with translation.override("zh-hans"):
+            notify(
+                users=users, key=f"complaint:{complaint.pk}:overdue",
+                title=_("举报投诉逾期未核实:%(school)s") % {"school": complaint.school.name},
+                body=_("%(school)s的举报投诉(%(category)s)应于%(date)s前核实,至今仍未核实,请尽快处理。") % {
+                    "school": complaint.school.name, "category": complaint.get_category_display(),
+                    "date": f"{complaint.verify_due:%Y-%m-%d}",
+                },
+                url=complaint_url(complaint),
+            )
+    return count

@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers around inspections.complaints.services."""
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="complaints.overdue_reminders", ignore_result=True)
+def complaints_overdue_remind_task() -> int:
+    return services.complaints_overdue_remind(today=timezone.localdate())
