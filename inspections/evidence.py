@@ -193,3 +193,18 @@ def inspect_upload(upload) -> Inspected:
     raw = upload.read()
     kind = sniff(raw, name)
     return Inspected(kind=kind, size=len(raw), sha256=hashlib.sha256(raw).hexdigest(), content=raw, name=name)
+
+
+def inspect_uploads(uploads, *, already: list[str], most: int, too_many: str) -> list[Inspected]:
+    """Check every file of one upload before storing any: one refused file stores nothing. ``already``
+    are the SHA-256 of the files kept so far (the same file twice is refused), ``most`` how many may
+    be kept in all, ``too_many`` the message when that is exceeded."""
+    inspected = [inspect_upload(upload) for upload in uploads]
+    if len(already) + len(inspected) > most:
+        raise ValidationError(too_many)
+    seen = set(already)
+    for item in inspected:
+        if item.sha256 in seen:
+            raise ValidationError(_("“%(name)s”已经上传过了。") % {"name": item.name})
+        seen.add(item.sha256)
+    return inspected

@@ -235,19 +235,12 @@ def _evidence_store(ticket: Ticket, report: TicketReport, inspected, *, actor, i
 
 
 def _inspect_all(report: TicketReport, uploads) -> list:
-    """Check every file before storing any: one refused file stores nothing."""
-    from .evidence import inspect_upload
+    from .evidence import inspect_uploads
 
-    inspected = [inspect_upload(upload) for upload in uploads]
-    have = list(report.evidence.values_list("sha256", flat=True))
-    if len(have) + len(inspected) > MAX_EVIDENCE_PER_REPORT:
-        raise ValidationError(_("每份整改报告最多 %(n)d 个佐证材料。") % {"n": MAX_EVIDENCE_PER_REPORT})
-    seen = set(have)
-    for item in inspected:
-        if item.sha256 in seen:
-            raise ValidationError(_("“%(name)s”已经上传过了。") % {"name": item.name})
-        seen.add(item.sha256)
-    return inspected
+    return inspect_uploads(
+        uploads, already=list(report.evidence.values_list("sha256", flat=True)), most=MAX_EVIDENCE_PER_REPORT,
+        too_many=_("每份整改报告最多 %(n)d 个佐证材料。") % {"n": MAX_EVIDENCE_PER_REPORT},
+    )
 
 
 @transaction.atomic

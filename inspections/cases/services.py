@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.evidence import inspect_upload
+from inspections.evidence import inspect_uploads
 from schools.models import School
 from supervision.models import Supervisor, Zone
 
@@ -123,18 +123,11 @@ def normalise_tags(raw: str) -> str:
 
 
 def _inspect_all(case: Case | None, uploads) -> list:
-    """Check every file before storing any: one refused file stores nothing (and the text typed is
-    kept by the form that re-renders)."""
-    inspected = [inspect_upload(upload) for upload in uploads]
-    have = list(case.attachments.values_list("sha256", flat=True)) if case else []
-    if len(have) + len(inspected) > MAX_ATTACHMENTS:
-        raise ValidationError(_("每个案例最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS})
-    seen = set(have)
-    for item in inspected:
-        if item.sha256 in seen:
-            raise ValidationError(_("“%(name)s”已经上传过了。") % {"name": item.name})
-        seen.add(item.sha256)
-    return inspected
+    """Check every file before storing any (the text typed is kept by the form that re-renders)."""
+    return inspect_uploads(
+        uploads, already=list(case.attachments.values_list("sha256", flat=True)) if case else [],
+        most=MAX_ATTACHMENTS, too_many=_("每个案例最多 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS},
+    )
 
 
 def _store(case: Case, item, *, actor) -> CaseAttachment:
