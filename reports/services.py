@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int], None]
 
 
-def _office_staff_may_start(user, office: Office, params: dict) -> bool:
+def office_staff_may_start(user, office: Office, params: dict) -> bool:
     """Default: the office's own admins and director start its jobs (not higher offices)."""
     from .selectors import offices_starting_jobs_for
 
@@ -53,10 +53,11 @@ class JobSpec:
     # The kind's name in lists ("挂牌督导公示牌(批量打印)"), a lazy translation.
     label: str = ""
     # (user, office, cleaned params) -> may this user start (or restart) such a job?
-    may_start: Callable[[object, Office, dict], bool] = _office_staff_may_start
+    may_start: Callable[[object, Office, dict], bool] = office_staff_may_start
 
 
-def _sha256(value) -> str:
+def sha256_of(value) -> str:
+    """SHA-256 of a JSON-able value in canonical form (parameters, fingerprints of data)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
@@ -66,21 +67,24 @@ def _sha256(value) -> str:
 PLAQUE_POSTER_VERSION = 1
 
 
+def zone_param_clean(office: Office, zone) -> int | None:
+    """A job's optional ``zone`` parameter: empty, or the id of one of this office's zones."""
+    if zone in (None, ""):
+        return None
+    try:
+        zone_id = int(zone)
+    except (TypeError, ValueError):
+        raise ValidationError(_("责任区参数无效。")) from None
+    if not Zone.objects.filter(pk=zone_id, office=office).exists():
+        raise ValidationError(_("所选责任区不属于%(office)s。") % {"office": office.name})
+    return zone_id
+
+
 def _plaques_clean_params(office: Office, params: dict) -> dict:
     unknown = set(params) - {"zone"}
     if unknown:
         raise ValidationError(_("未知的参数：%(names)s。") % {"names": ", ".join(sorted(unknown))})
-    zone = params.get("zone")
-    if zone in (None, ""):
-        zone_id = None
-    else:
-        try:
-            zone_id = int(zone)
-        except (TypeError, ValueError):
-            raise ValidationError(_("责任区参数无效。")) from None
-        if not Zone.objects.filter(pk=zone_id, office=office).exists():
-            raise ValidationError(_("所选责任区不属于%(office)s。") % {"office": office.name})
-    return {"zone": zone_id}
+    return {"zone": zone_param_clean(office, params.get("zone"))}
 
 
 def _plaques_of(office: Office, params: dict):
@@ -103,7 +107,7 @@ def _plaques_fingerprint(office: Office, params: dict) -> str:
     if not plaques:
         raise ValidationError(_("没有可打印的在办学校。"))
     photos = sorted({s.photo_name for p in plaques for s in p.supervisors if s.photo_name})
-    return _sha256(
+    return sha256_of(
         {
             "version": PLAQUE_POSTER_VERSION,
             "site": settings.SITE_URL,
@@ -184,7 +188,7 @@ def job_start(*, kind: str, office: Office, params: dict | None, user) -> Job:
     """
     spec = job_spec(kind)
     params = spec.clean_params(office, params or {})
-    params_key = _sha256(params)
+    params_key = sha256_of(params)
     # Serialise starts for one office so two clicks at once cannot both create a job.
     Office.objects.select_for_update().filter(pk=office.pk).first()
     fingerprint = spec.fingerprint(office, params)

@@ -51,7 +51,7 @@ def _rollup_fingerprint(office: Office, params: dict) -> str:
 
     if not _filed_reports(office, params).exists():
         raise ValidationError(_("本月还没有责任区报送月报表。"))
-    return jobs._rollup_fingerprint(office, {"year": params["year"], "month": params["month"]})
+    return jobs.rollup_fingerprint(office, {"year": params["year"], "month": params["month"]})
 
 
 def _rollup_render(office: Office, params: dict) -> tuple[bytes, str]:

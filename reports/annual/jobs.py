@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.services import JobSpec, _office_staff_may_start, _plaques_clean_params, _sha256
+from reports.services import JobSpec, office_staff_may_start, sha256_of, zone_param_clean
 from supervision import access
 from supervision.models import Office, Zone
 
@@ -26,8 +26,7 @@ def clean_params(office: Office, params: dict) -> dict:
         raise ValidationError(_("请选择年度。")) from None
     if year not in YEARS:
         raise ValidationError(_("年度无效。"))
-    # The zone is checked like the plaque job's (an id of one of this office's zones, or none).
-    zone_id = _plaques_clean_params(office, {"zone": params.get("zone")})["zone"]
+    zone_id = zone_param_clean(office, params.get("zone"))
     return {"year": year, "zone": zone_id}
 
 
@@ -42,7 +41,7 @@ def fingerprint(office: Office, params: dict) -> str:
     # Dataclass reprs (zone rows, contributions) carry every field; office and zone by name.
     data = {key: value for key, value in vars(figures).items() if key not in ("office", "zone")}
     data.update(office=office.name, zone=summary.zone.name if summary.zone else None)
-    return _sha256({
+    return sha256_of({
         "version": DOCUMENT_VERSION,
         "summary": [summary.title, summary.until, summary.signature, summary.blocks],
         "figures": data,
@@ -67,7 +66,7 @@ def may_start(user, office: Office, params: dict) -> bool:
     """The office's admins and director print every summary of it; a lead supervisor their zone's."""
     if params.get("zone") and access.annual_zones_led_by(user).filter(pk=params["zone"], office=office).exists():
         return True
-    return _office_staff_may_start(user, office, params)
+    return office_staff_may_start(user, office, params)
 
 
 SPEC = JobSpec(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reports import selectors as report_selectors
 from reports.choices import JobStatus
 from reports.models import Job
-from reports.services import _sha256, job_describe, job_start
+from reports.services import job_describe, job_start, sha256_of
 from supervision import access
 from supervision.forms import add_service_errors
 
@@ -123,7 +123,7 @@ def summary(request, office_pk: int, year: int, zone_pk: int | None = None):
     with translation.override(settings.LANGUAGE_CODE):
         sections = summary_blocks.sections(figures, summary.blocks)
         legend = summary_blocks.placeholder_legend(figures)
-    params_key = _sha256({"year": year, "zone": zone.pk if zone else None})
+    params_key = sha256_of({"year": year, "zone": zone.pk if zone else None})
     last_job = Job.objects.filter(kind=KIND, office=office, params_key=params_key).order_by("-created_at", "-pk").first()
     return render(request, "annual/summary.html", {
         "office": office,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.services import JobSpec, _sha256, register_job_spec
+from reports.services import JobSpec, register_job_spec, sha256_of
 from supervision import access
 from supervision.models import Office, Zone
 
@@ -48,7 +48,7 @@ def _zone_clean(office: Office, params: dict) -> dict:
 
 def _zone_fingerprint(office: Office, params: dict) -> str:
     r = ZoneMonthlyReport.objects.get(pk=params["report"])
-    return _sha256({
+    return sha256_of({
         "layout": EXCEL_LAYOUT_VERSION, "data": r.data, "status": r.status, "version": r.version,
         "filed_at": r.filed_at, "filed_by": r.filed_by_id, "built_at": r.built_at,
     })
@@ -109,11 +109,11 @@ def rollup_lines(office: Office, year: int, month: int) -> list[dict]:
     return lines
 
 
-def _rollup_fingerprint(office: Office, params: dict) -> str:
+def rollup_fingerprint(office: Office, params: dict) -> str:
     lines = rollup_lines(office, params["year"], params["month"])
     if not lines:
         raise ValidationError(_("本督导室还没有责任区。"))
-    return _sha256({
+    return sha256_of({
         "layout": EXCEL_LAYOUT_VERSION,
         "zones": [
             [line["zone"].pk, line["state"], line["data"],
@@ -150,6 +150,6 @@ def register() -> None:
         label=gettext_lazy("责任区月报表(Excel)"), may_start=_zone_may_start,
     ))
     register_job_spec(ROLLUP_KIND, JobSpec(
-        clean_params=_rollup_clean, fingerprint=_rollup_fingerprint, render=_rollup_render, describe=_rollup_describe,
+        clean_params=_rollup_clean, fingerprint=rollup_fingerprint, render=_rollup_render, describe=_rollup_describe,
         label=gettext_lazy("责任区月报表汇总(Excel)"), may_start=_rollup_may_start,
     ))
