@@ -12,7 +12,6 @@ import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -21,7 +20,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 from supervision.api import (
     ActionInputMixin,
     OfficeAdminWrites,
@@ -90,7 +89,7 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
 
 
 def _check_year(value: int) -> int:
-    last = timezone.localdate().year + 5
+    last = clock.today().year + 5
     if not 2000 <= value <= last:
         raise serializers.ValidationError(_("年度应在2000年至%(last)d年之间。") % {"last": last})
     return value
@@ -756,7 +755,7 @@ class MonthQuerySerializer(serializers.Serializer):
     month = serializers.IntegerField(required=False, min_value=1, max_value=12, help_text=_("月份,默认本月。"))
 
     def validate(self, attrs):
-        today = timezone.localdate()
+        today = clock.today()
         attrs = {"year": attrs.get("year", today.year), "month": attrs.get("month", today.month)}
         if (attrs["year"], attrs["month"]) > (today.year, today.month):
             raise serializers.ValidationError(_("不能选择未来的月份。"))
@@ -776,7 +775,7 @@ class CoverageViewSet(viewsets.GenericViewSet):
         query = MonthQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         coverage = selectors.coverage_for_month(
-            schools=access.schools_in_coverage_of(request.user), today=timezone.localdate(), **query.validated_data
+            schools=access.schools_in_coverage_of(request.user), today=clock.today(), **query.validated_data
         )
         return Response(CoverageSerializer(coverage).data)
 
@@ -997,7 +996,7 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
         )
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def handle_exception(self, exc):
         # A second person acting on a stale ticket is told, with the version to retry on.

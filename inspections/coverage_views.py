@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,15 +24,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from schools.choices import SchoolKind
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
 
 from . import selectors, services
-from .templatetags.coverage_tags import school_state
 from .models import MonthlySummary
+from .templatetags.coverage_tags import school_state
 
 YEARS_BACK = 4  # the month picker reaches back this many years
 
@@ -138,7 +138,7 @@ def _coverage_scope_or_404(request):
 
 
 def _coverage_context(request) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     schools = _coverage_scope_or_404(request)
     # The offices and zones in scope, for the filter's choices (the scope query compiled once).
     pairs = set(schools.filter(is_active=True).order_by().values_list("office_id", "zone_id").distinct())
@@ -282,7 +282,7 @@ class SummaryForm(forms.Form):
 def summary_list(request):
     """A supervisor's own summaries by month; an office's roles see every supervisor's for a month."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     supervisor = _active_supervisor(user)
     overseen = access.offices_overseen_by(user)
     office_view = user.is_superuser or overseen.exists()
@@ -335,7 +335,7 @@ def summary_edit(request, year: int, month: int):
     supervisor = _active_supervisor(request.user)
     if supervisor is None or not 1 <= month <= 12:
         raise Http404
-    today = timezone.localdate()
+    today = clock.today()
     if (year, month) > (today.year, today.month) or year < today.year - YEARS_BACK:
         messages.error(request, _("只能填写本月及以前月份的总结。"))
         return redirect("inspections:summary_list")
@@ -376,7 +376,7 @@ def summary_detail(request, pk: int):
         return redirect("inspections:summary_edit", year=summary.year, month=summary.month)
     context = _summary_context(
         summary, supervisor=summary.supervisor, year=summary.year, month=summary.month, form=None,
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     return render(request, "inspections/summary_edit.html", context)
 

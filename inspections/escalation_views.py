@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from supervision import access
+from supervision import access, clock
 from supervision.forms import add_service_errors
 from supervision.models import Office
 
@@ -50,7 +49,7 @@ def escalation_list(request):
     decidable = set(
         access.escalations_decidable_by(request.user).filter(pk__in=[e.pk for e in page]).values_list("pk", flat=True)
     )
-    today = timezone.localdate()
+    today = clock.today()
     for escalation in page:
         escalation.can_decide = escalation.pk in decidable and escalation.status == EscalationStatus.PROPOSED
         escalation.days_now = max(escalations.days_overdue(escalation.ticket, today), 0)
@@ -121,7 +120,7 @@ def escalation_detail(request, pk: int):
         "ticket": ticket,
         "ladder": list(ticket.escalations.select_related("decided_by").order_by("level")),
         "ticket_url": notifications.ticket_url(ticket),
-        "days_now": max(escalations.days_overdue(ticket, timezone.localdate()), 0),
+        "days_now": max(escalations.days_overdue(ticket, clock.today()), 0),
         "can_decide": can_decide,
         "form": form,
         "Status": EscalationStatus,

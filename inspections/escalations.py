@@ -26,7 +26,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision import access
+from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
@@ -101,7 +101,7 @@ def next_rung(escalations, *, policy: EscalationPolicy, days: int, today: dt.dat
     if level > EscalationLevel.ACCOUNTABILITY or days < policy.threshold(level):
         return None
     dismissed = next((e for e in escalations if e.level == level and e.status == EscalationStatus.DISMISSED), None)
-    if dismissed and (today - timezone.localdate(dismissed.decided_at)).days < RE_PROPOSE_AFTER_DAYS:
+    if dismissed and (today - clock.date_of(dismissed.decided_at)).days < RE_PROPOSE_AFTER_DAYS:
         return None
     return level
 
@@ -112,7 +112,7 @@ def _propose(ticket: Ticket, *, level: int, days: int) -> Escalation:
         ticket=ticket, level=level, defaults={"days_overdue": days}
     )
     if not created:  # a dismissed rung proposed again
-        escalation.status, escalation.days_overdue, escalation.proposed_at = EscalationStatus.PROPOSED, days, timezone.now()
+        escalation.status, escalation.days_overdue, escalation.proposed_at = EscalationStatus.PROPOSED, days, clock.now()
         escalation.decided_by = escalation.decided_at = None
         escalation.note = ""
         escalation.save()
@@ -188,7 +188,7 @@ def escalation_confirm(*, escalation: Escalation, actor, note: str = "", ip: str
                        today: dt.date | None = None) -> Escalation:
     """The director confirms the proposed rung. The ticket must still be overdue and open; a
     confirmed 督办 is sent to the school as a notice (督办通知书)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     escalation = _decidable(escalation, actor)
     ticket = _locked(escalation.ticket, None)
     if ticket.status == TicketStatus.CLOSED:
@@ -197,7 +197,7 @@ def escalation_confirm(*, escalation: Escalation, actor, note: str = "", ip: str
     if days <= 0:
         raise ValidationError(_("该整改通知已不再逾期(整改期限已延至%(date)s),无需升级,请选择“暂不升级”。")
                               % {"date": notifications.cn_date(ticket.deadline)})
-    escalation.status, escalation.decided_by, escalation.decided_at = EscalationStatus.CONFIRMED, actor, timezone.now()
+    escalation.status, escalation.decided_by, escalation.decided_at = EscalationStatus.CONFIRMED, actor, clock.now()
     escalation.days_overdue, escalation.note = days, note.strip()
     escalation.save()
     label = EscalationLevel(escalation.level).label
@@ -217,7 +217,7 @@ def escalation_dismiss(*, escalation: Escalation, actor, note: str, ip: str | No
         raise ValidationError({"note": _("请说明暂不升级的理由。")})
     escalation = _decidable(escalation, actor)
     ticket = _locked(escalation.ticket, None)
-    escalation.status, escalation.decided_by, escalation.decided_at = EscalationStatus.DISMISSED, actor, timezone.now()
+    escalation.status, escalation.decided_by, escalation.decided_at = EscalationStatus.DISMISSED, actor, clock.now()
     escalation.note = note.strip()
     escalation.save()
     _record(ticket, TicketAction.ESCALATION_DISMISSED, actor=actor, ip=ip, note=_("暂不%(level)s:%(note)s") % {
@@ -251,7 +251,7 @@ def escalation_list(escalations, *, pending_only: bool = False):
 def urge_notice_number(escalation: Escalation) -> str:
     """编号: the office's short name, the year and the rank of this 督办 among the office's confirmed
     ones that year (柳河县督办〔2026〕3号). Stable: confirmed notices never change."""
-    decided = timezone.localtime(escalation.decided_at)
+    decided = clock.localtime(escalation.decided_at)
     start = timezone.make_aware(dt.datetime(decided.year, 1, 1))
     rank = Escalation.objects.filter(
         ticket__office=escalation.ticket.office_id, level=EscalationLevel.URGE, status=EscalationStatus.CONFIRMED,
@@ -263,7 +263,7 @@ def urge_notice_number(escalation: Escalation) -> str:
 
 def urge_notice_context(escalation: Escalation) -> dict:
     ticket, problem = escalation.ticket, escalation.ticket.problem
-    decided_on = timezone.localdate(escalation.decided_at)
+    decided_on = clock.date_of(escalation.decided_at)
     # The original deadline as it stood when the director confirmed (a later extension changes nothing).
     original_deadline = decided_on - dt.timedelta(days=escalation.days_overdue)
     return {

@@ -2,14 +2,13 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from schools.choices import SchoolKind
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 from supervision.filters import StrictFilterSet
 from supervision.models import Office, Zone
 
@@ -145,5 +144,5 @@ class TicketFilter(StrictFilterSet):
         # Overdue is derived (ticket_services.is_overdue): not closed and past its deadline today.
         if value is None:
             return queryset
-        overdue = ~Q(status=TicketStatus.CLOSED) & Q(deadline__lt=timezone.localdate())
+        overdue = ~Q(status=TicketStatus.CLOSED) & Q(deadline__lt=clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,9 +1,9 @@
 """Forms of the phone checklist: they parse input only; every rule is in ``inspections.services``."""
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from supervision import clock
 from supervision.models import Supervisor
 
 from .choices import Conclusion, RecheckResult, Severity, VisitMethod
@@ -44,7 +44,7 @@ class VisitStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["co_supervisors"].queryset = colleagues
-        now = timezone.localtime()
+        now = clock.local_now()
         self.fields["date"].initial = now.date()
         self.fields["arrived_at"].initial = now.strftime("%H:%M")
 

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from schools.choices import SchoolKind
 from schools.models import School
+from supervision import clock
 
 from .choices import Severity, TicketStatus
 from .models import Ticket
@@ -78,7 +79,7 @@ class DayAfterStarts(Func):
     def as_sqlite(self, compiler, connection, **extra):
         # SQLite keeps datetimes as UTC text; China has kept UTC+8 all year since 1991.
         sql, params = compiler.compile(self.source_expressions[0])
-        hours = timezone.localtime().utcoffset().total_seconds() / 3600
+        hours = clock.local_now().utcoffset().total_seconds() / 3600
         return f"datetime({sql}, '+1 day', %s)", [*params, f"{-hours:+g} hours"]
 
 
@@ -87,9 +88,9 @@ def closed_late_q() -> Q:
     return Q(status=CLOSED, closed_at__gte=DayAfterStarts("deadline"))
 
 
-def days_overdue(*, status: str, deadline: dt.date, closed_at: dt.datetime | None, today: dt.date, tz=None) -> int:
+def days_overdue(*, status: str, deadline: dt.date, closed_at: dt.datetime | None, today: dt.date) -> int:
     """Days past the deadline: until today for an open ticket, until 销号 for a closed one (0 if on time)."""
-    end = timezone.localdate(closed_at, tz) if status == CLOSED and closed_at else today
+    end = clock.date_of(closed_at) if status == CLOSED and closed_at else today
     return max(0, (end - deadline).days)
 
 
@@ -127,14 +128,13 @@ def ledger_rows(tickets: QuerySet[Ticket], *, today: dt.date) -> Iterator[list]:
     kinds, severities, statuses = (
         {value: str(label) for value, label in choices.choices} for choices in (SchoolKind, Severity, TicketStatus)
     )
-    tz = timezone.get_current_timezone()
     rows = tickets.order_by(*ORDER).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK)
     for found, school, zone, kind, code, title, description, severity, opinion, deadline, status, closed_at in rows:
         yield [
             found, school, zone or "", kinds.get(kind, kind), f"{code} {title}", description,
             severities.get(severity, severity), opinion, deadline, statuses.get(status, status),
-            days_overdue(status=status, deadline=deadline, closed_at=closed_at, today=today, tz=tz),
-            timezone.localdate(closed_at, tz) if closed_at else None,
+            days_overdue(status=status, deadline=deadline, closed_at=closed_at, today=today),
+            clock.date_of(closed_at) if closed_at else None,
         ]
 
 

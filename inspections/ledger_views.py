@@ -15,14 +15,14 @@ from django.forms.utils import flatatt
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 from supervision.models import Office, Zone
 
@@ -132,7 +132,7 @@ def _decorate(page, *, today: dt.date) -> None:
 @require_GET
 def ledger_page(request):
     """台账: one row per ticket, filtered, with totals by status and overdue on top."""
-    today = timezone.localdate()
+    today = clock.today()
     filterset, _scope = _ledger_filter(request)
     filtered = filterset.qs
     totals = ledger.ledger_totals(filtered, today=today)
@@ -194,7 +194,7 @@ def _office_label(filterset: TicketFilter, offices: list[Office]) -> str:
 @require_GET
 def ledger_export(request):
     """The ledger as Excel with the page's filters, streamed from a temporary file."""
-    today = timezone.localdate()
+    today = clock.today()
     filterset, scope = _ledger_filter(request)
     filtered = filterset.qs
     with translation.override("zh-hans"):
@@ -202,7 +202,7 @@ def ledger_export(request):
             _("督导室:%(office)s") % {"office": _office_label(filterset, list(scope.offices))},
             describe_filters(filterset),
             _("共%(n)d条") % {"n": filtered.count()},
-            _("导出时间:%(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+            _("导出时间:%(at)s") % {"at": clock.local_now().strftime("%Y-%m-%d %H:%M")},
         ])
         out = ledger.ledger_workbook(
             rows=ledger.ledger_rows(filtered, today=today), title=_("《问题整改台账》"), subtitle=subtitle
@@ -230,7 +230,7 @@ class LookbackForm(forms.Form):
 def lookback(request):
     """回头看 (seed 003 §三(四)): a year's tickets still open or closed late, by zone and school, and
     the list (narrowed to one zone or school from the table) to plan the follow-up visits."""
-    today = timezone.localdate()
+    today = clock.today()
     tickets = _ledger_or_404(request.user)
     form = LookbackForm(request.GET, today=today)
     year = form.chosen_year

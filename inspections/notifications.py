@@ -17,14 +17,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from supervision import access
+from supervision import access, clock
 
 from .choices import EscalationLevel
 from .models import Escalation, Notification, Ticket, TicketReport
-
 
 DEADLINE_SOON_DAYS = 3  # "deadline in 3 days" (issue 4): warned once when 0–3 days are left
 SUMMARY_CHARS = 200  # how much of a report or description a notification quotes
@@ -81,7 +80,7 @@ def notification_emails_send(*, ids: list[int]) -> int:
     sent = 0
     with get_connection() as connection:
         for notification in pending:
-            claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now())
+            claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=clock.now())
             if not claimed:
                 continue
             message = EmailMessage(
@@ -284,13 +283,13 @@ def unread_count_for(user) -> int:
 
 def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=notification.read_at)
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=clock.now())
 
 
 def unread_count(request) -> dict:

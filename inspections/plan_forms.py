@@ -1,9 +1,9 @@
 """Forms of the annual plan (工作计划) and checklist template pages. They only parse input;
 the rules live in inspections/services.py."""
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision import clock
 from supervision.forms import OfficeChoiceMixin
 
 from .choices import Audience
@@ -13,7 +13,7 @@ TEXTAREA = {"rows": 4}
 
 
 def year_field(**kwargs) -> forms.IntegerField:
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     return forms.IntegerField(label=_("年度"), min_value=2000, max_value=this_year + 5, **kwargs)
 
 

@@ -15,11 +15,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision import access
+from supervision import access, clock
 from supervision.forms import add_service_errors
 
 from . import services
@@ -68,14 +67,14 @@ def plan_list(request):
     return render(
         request,
         "inspections/plan_list.html",
-        {"offices": offices, "editable": editable, "this_year": timezone.localdate().year},
+        {"offices": offices, "editable": editable, "this_year": clock.today().year},
     )
 
 
 @login_required
 def plan_create(request):
     offices = _planned_offices_or_404(request)
-    initial = {"office": request.GET.get("office"), "year": timezone.localdate().year}
+    initial = {"office": request.GET.get("office"), "year": clock.today().year}
     form = PlanCreateForm(request.POST or None, offices=offices, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,7 +111,7 @@ def plan_detail(request, pk):
         }
         for m in plan.months.all()
     ]
-    today = timezone.localdate()
+    today = clock.today()
     templates = {
         t.audience: t
         for t in ChecklistTemplate.objects.filter(office=plan.office_id, year=plan.year)
@@ -205,7 +204,7 @@ def template_list(request):
         cells[(t.office_id, t.year, t.audience)] = t
     for office_id, year in plan_years:
         years[office_id].add(year)
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     for office_id in editable:
         years[office_id] |= {this_year, this_year + 1}
     groups = [

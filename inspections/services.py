@@ -9,18 +9,27 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schools.choices import SchoolKind
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
 from .choices import (
-    Audience, ChecklistStatus, Conclusion, ItemSource, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction,
-    VisitKind, VisitMethod,
+    Audience,
+    ChecklistStatus,
+    Conclusion,
+    ItemSource,
+    ProblemSource,
+    RecheckMode,
+    RecheckResult,
+    Severity,
+    TicketAction,
+    VisitKind,
+    VisitMethod,
 )
 from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 from .models import (
@@ -47,10 +56,6 @@ def audience_of(school: School) -> str:
     if school.kind == SchoolKind.TUTORING:
         return Audience.TUTORING
     return Audience.SCHOOL
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- Templates ------------------------------------------------------------------------------------
@@ -224,9 +229,9 @@ def _check_methods(methods: Iterable[str]) -> list[str]:
 
 
 def _check_visit_date(date: dt.date, school: School) -> None:
-    if date > today():
+    if date > clock.today():
         raise ValidationError({"date": _("督导日期不能晚于今天。")})
-    if date.year < today().year - 1:
+    if date.year < clock.today().year - 1:
         raise ValidationError({"date": _("督导日期过早,请核对。")})
 
 
@@ -470,7 +475,7 @@ def checklist_submit(*, checklist: Checklist, user, ip: str | None = None) -> Ch
     if errors:
         raise ValidationError(errors)
     checklist.status = ChecklistStatus.SUBMITTED
-    checklist.submitted_at = timezone.now()
+    checklist.submitted_at = clock.now()
     checklist.submitted_by = user
     checklist.save()
     # Every problem found becomes a rectification ticket the school sees at once.
@@ -531,8 +536,8 @@ def recheck_record(
         mode = RecheckMode.ON_SITE
     elif not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists():
         raise ValidationError(_("只有该校的责任督学可以复查。"))
-    date = date or today()
-    if date > today():
+    date = date or clock.today()
+    if date > clock.today():
         raise ValidationError({"date": _("复查日期不能晚于今天。")})
     if date < problem.found_on:
         raise ValidationError({"date": _("复查日期不能早于问题发现日期。")})
@@ -552,7 +557,7 @@ def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text:
     """Save the supervisor's 月总结报告; submitting freezes its figures."""
     from .selectors import monthly_summary_figures
 
-    if (year, month) > (today().year, today().month):
+    if (year, month) > (clock.today().year, clock.today().month):
         raise ValidationError(_("不能填写未来月份的总结。"))
     summary, _created = MonthlySummary.objects.select_for_update().get_or_create(
         supervisor=supervisor, year=year, month=month
@@ -564,6 +569,6 @@ def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text:
         if not summary.text:
             raise ValidationError({"text": _("请填写总结内容后再提交。")})
         summary.figures = monthly_summary_figures(supervisor=supervisor, year=year, month=month)
-        summary.submitted_at = timezone.now()
+        summary.submitted_at = clock.now()
     summary.save()
     return summary

@@ -3,7 +3,8 @@ import datetime as dt
 import smtplib
 
 from celery import shared_task
-from django.utils import timezone
+
+from supervision import clock
 
 from . import escalations, notifications
 
@@ -12,7 +13,7 @@ from . import escalations, notifications
 def daily_rectification_checks(today: str | None = None) -> dict[str, int]:
     """Run by Celery beat every morning (settings.CELERY_BEAT_SCHEDULE); safe to run twice.
     ``today`` (ISO date) is for re-running a missed day; by default the day in Asia/Shanghai."""
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    day = dt.date.fromisoformat(today) if today else clock.today()
     return escalations.rectification_daily_check(today=day)
 
 

@@ -4,8 +4,9 @@ Each form carries the ticket's ``version`` as the user saw it, so a second perso
 same ticket is told (StaleTicket) instead of overwriting what the first one did.
 """
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from supervision import clock
 
 from .choices import RecheckMode
 from .evidence import accepted_types_text
@@ -64,4 +65,4 @@ class RecheckForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].initial = clock.today()

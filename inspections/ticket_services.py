@@ -12,9 +12,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from supervision import clock
 
 from . import notifications
 from .choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
@@ -45,7 +46,7 @@ def allowed_actions(status: str) -> set[str]:
 
 def is_overdue(ticket: Ticket, today: dt.date | None = None) -> bool:
     """Overdue is derived from the deadline, never stored."""
-    return ticket.status != TicketStatus.CLOSED and ticket.deadline < (today or timezone.localdate())
+    return ticket.status != TicketStatus.CLOSED and ticket.deadline < (today or clock.today())
 
 
 def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -60,7 +61,7 @@ def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
 
 def _record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | None = None,
             from_status: str = "", to_status: str = "") -> TicketEvent:
-    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=timezone.now())
+    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=clock.now())
     ticket.version += 1
     return TicketEvent.objects.create(
         ticket=ticket, action=action, actor=actor, note=note, ip_address=ip, from_status=from_status, to_status=to_status
@@ -80,7 +81,7 @@ def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, n
     ticket.status = target
     fields = ["status"]
     if target == C:
-        ticket.closed_at, ticket.closed_by = timezone.now(), actor
+        ticket.closed_at, ticket.closed_by = clock.now(), actor
         fields += ["closed_at", "closed_by"]
     ticket.save(update_fields=fields)
     _record(ticket, action, actor=actor, note=note, ip=ip, from_status=origin, to_status=target)
@@ -164,7 +165,7 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
     report = current_report(locked)
     if not report.evidence.exists():
         raise ValidationError(_("请至少上传一份佐证材料(照片或文件)后再提交。"))
-    report.text, report.submitted_at, report.submitted_by = text.strip(), timezone.now(), actor
+    report.text, report.submitted_at, report.submitted_by = text.strip(), clock.now(), actor
     report.save(update_fields=["text", "submitted_at", "submitted_by"])
     ticket = _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
                    note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip)
@@ -261,7 +262,7 @@ def _evidence_remove(ticket: Ticket, report: TicketReport, evidence: Evidence) -
     evidence.file.delete(save=False)
     evidence.delete()
     # No history row (the model has no such action) but the version moves: a page showing the file is stale.
-    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=timezone.now())
+    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=clock.now())
     ticket.version += 1
 
 
@@ -319,7 +320,7 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
     if requested_deadline is None:
         errors["requested_deadline"] = _("请选择新的整改期限。")
     else:
-        year_end = school_year_end(timezone.localdate())
+        year_end = school_year_end(clock.today())
         if requested_deadline <= ticket.deadline:
             errors["requested_deadline"] = _("新的整改期限应晚于当前期限(%(d)s)。") % {"d": _date(ticket.deadline)}
         elif requested_deadline > year_end:
@@ -350,7 +351,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, note: str = 
     if not approve and not note:
         raise ValidationError({"note": _("不同意延期时请写明意见。")})
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
         old = ticket.deadline

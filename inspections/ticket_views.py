@@ -16,12 +16,11 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 
 from . import ticket_services
@@ -74,7 +73,7 @@ def ticket_list(request):
     rows = tickets.filter(status=tab).select_related("school", "problem")
     rows = rows.order_by("-closed_at", "-pk") if tab == TicketStatus.CLOSED else rows.order_by("deadline", "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     for ticket in page.object_list:
         _mark_deadline(ticket, today)
     return render(request, "inspections/ticket_list.html", {
@@ -130,7 +129,7 @@ def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "
     open_ = ticket.status != TicketStatus.CLOSED
     version = {"version": ticket.version}
     context = {
-        "ticket": _mark_deadline(ticket, timezone.localdate()),
+        "ticket": _mark_deadline(ticket, clock.today()),
         "problem": ticket.problem,
         "severity_style": SEVERITY_STYLES.get(ticket.problem.severity, "secondary"),
         "photos": list(Photo.objects.filter(answer_id=ticket.problem.answer_id).order_by("uploaded_at")),
@@ -155,7 +154,7 @@ def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "
         "RECTIFIED": RecheckResult.RECTIFIED,
         "NOT_RECTIFIED": RecheckResult.NOT_RECTIFIED,
         "max_evidence": ticket_services.MAX_EVIDENCE_PER_REPORT,
-        "year_end": ticket_services.school_year_end(timezone.localdate()),
+        "year_end": ticket_services.school_year_end(clock.today()),
     }
     text = draft.text if draft else ""
     context["report_form"] = forms.get("report_form") or ReportForm(initial={**version, "text": text})

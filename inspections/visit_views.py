@@ -14,11 +14,10 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision import access
+from supervision import access, clock
 from supervision.models import Supervisor
 
 from . import selectors, services
@@ -62,7 +61,7 @@ def _saved(request, visit: Visit, *, version=None, anchor: str = "", html: str |
     """The tiny answer of an autosave: when it was saved and the row's new version."""
     if not _wants_json(request):
         return _back(visit, anchor)
-    payload = {"ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"), **extra}
+    payload = {"ok": True, "saved_at": clock.local_now().strftime("%H:%M:%S"), **extra}
     if version is not None:
         payload["version"] = _ms(version)
     if html is not None:
@@ -190,7 +189,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
         "results": [(value, label, RESULT_STYLES[value]) for value, label in RecheckResult.choices],
         "max_photos": services.MAX_PHOTOS_PER_ITEM,
         "is_creator": visit.created_by.user_id == user.pk,
-        "server_now": _ms(timezone.now()),
+        "server_now": _ms(clock.now()),
         "photo_max_bytes": settings.PHOTO_MAX_UPLOAD_BYTES,
         "method_labels": [VisitMethod(m).label for m in visit.methods if m in VisitMethod.values],
         "PROBLEM": Conclusion.PROBLEM,

@@ -19,10 +19,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.plaque import plaques_for_office, plaques_pdf
+from supervision import clock
 from supervision.models import Office, Zone
 
 from .choices import ACTIVE_STATUSES, JobKind, JobStatus
@@ -170,7 +170,7 @@ def _enqueue(job_id: int) -> None:
         # The broker is down, or (eager Celery, the development default) the task failed and will
         # not be retried: either way nothing will run this job again, so it must not stay queued.
         logger.exception("report job %s could not be run", job_id)
-        now = timezone.now()
+        now = clock.now()
         Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES, attempts=0).update(
             status=JobStatus.FAILED, error=_("任务队列不可用，请稍后重试。"), finished_at=now
         )
@@ -239,7 +239,7 @@ def job_run(*, job_id: int, final_attempt: bool = True) -> Job | None:
         job.status = JobStatus.RUNNING
         job.attempts += 1
         job.progress = 0
-        job.started_at = timezone.now()
+        job.started_at = clock.now()
         job.save(update_fields=["status", "attempts", "progress", "started_at"])
     spec = job_spec(job.kind)
     try:
@@ -249,7 +249,7 @@ def job_run(*, job_id: int, final_attempt: bool = True) -> Job | None:
             job.status = JobStatus.SUCCEEDED
             job.progress = 100
             job.error = ""
-            job.finished_at = timezone.now()
+            job.finished_at = clock.now()
             job.save(update_fields=["result", "status", "progress", "error", "finished_at"])
     except Exception as exc:
         _job_record_failure(job=job, exc=exc, final_attempt=final_attempt)
@@ -266,7 +266,7 @@ def _job_record_failure(*, job: Job, exc: Exception, final_attempt: bool) -> Non
         status = JobStatus.QUEUED
         error = _("第 %(n)d 次尝试失败，稍后自动重试。%(detail)s") % {"n": job.attempts, "detail": detail}
     Job.objects.filter(pk=job.pk).update(
-        status=status, error=error, finished_at=timezone.now() if final_attempt else None
+        status=status, error=error, finished_at=clock.now() if final_attempt else None
     )
 
 

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supervision import access
+from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
@@ -72,7 +71,7 @@ def period_label(params: dict) -> str:
 
 
 def clean_params(office: Office, params: dict, *, today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     unknown = set(params) - {"period", "year", "month"}
     if unknown:
         raise ValidationError(_("未知的参数：%(names)s。") % {"names": ", ".join(sorted(unknown))})
@@ -197,7 +196,7 @@ def _cover_context(office: Office, params: dict) -> dict:
         "period": period_label(params),
         "attachments": [p.title for p in others if p.ready],
         "missing": [p for p in others if not p.ready],
-        "date": timezone.localdate(),
+        "date": clock.today(),
     }
 
 

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from supervision import clock
 
 from . import selectors, services, submissions
 from .choices import JobKind, JobStatus
@@ -103,7 +104,7 @@ def submission_list(request):
     return render(request, "reports/submission_list.html", {
         "submissions": records,
         "offices": list(selectors.offices_starting_jobs_for(request.user).filter(parent__isnull=False)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 

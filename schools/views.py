@@ -13,7 +13,6 @@ from supervision.models import ZoneAssignment
 
 from .filters import SchoolFilter
 from .forms import SchoolForm
-from .models import School
 from .services import SCHOOL_FIELDS, school_save
 
 PAGE_SIZE = 50

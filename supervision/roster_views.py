@@ -10,21 +10,24 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access
+from . import access, clock
+from .models import Office
 from .roster import (
     RosterError,
     RosterImportError,
     roster_columns,
-    roster_export as roster_export_workbook,
-    roster_import as roster_import_file,
     roster_template_workbook,
     workbook_bytes,
 )
-from .models import Office
+from .roster import (
+    roster_export as roster_export_workbook,
+)
+from .roster import (
+    roster_import as roster_import_file,
+)
 
 
 def _offices_or_404(request) -> list[Office]:
@@ -92,7 +95,7 @@ def roster_export(request):
     chosen = [office] if office else offices
     workbook = roster_export_workbook(offices=Office.objects.filter(pk__in=[o.pk for o in chosen]))
     name = office.name if office else _("督导室")
-    date = timezone.localdate().strftime("%Y%m%d")
+    date = clock.today().strftime("%Y%m%d")
     return _download(workbook, _("%(name)s名册-%(date)s.xlsx") % {"name": name, "date": date})
 
 

@@ -14,8 +14,8 @@ import random
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from . import clock
 from .models import Throttle
 
 KEEP = dt.timedelta(days=2)  # rows older than this are swept now and then
@@ -33,7 +33,7 @@ def _window(now: dt.datetime, seconds: int) -> dt.datetime:
 
 def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt for ``key``; False once it is over ``limit`` in the current window."""
-    now = timezone.now()
+    now = clock.now()
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
     start = _window(now, window_seconds)
     updated = Throttle.objects.filter(scope=scope, key=digest, window_start=start).update(count=F("count") + 1)

@@ -10,14 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import selectors as inspection_selectors
 from reports import selectors as report_selectors
 
-from . import access, selectors, services
+from . import access, clock, selectors, services
 from .choices import Role
 from .filters import SupervisorFilter, ZoneFilter
 from .forms import OfficeUserForm, SupervisorForm, ZoneForm, ZoneSchoolsForm, ZoneSupervisorsForm, add_service_errors
@@ -57,7 +56,7 @@ def supervisor_home(request):
     supervisor = getattr(request.user, "supervisor", None)
     if supervisor is None:
         raise Http404
-    todo = inspection_selectors.supervisor_todo(user=request.user, today=timezone.localdate())
+    todo = inspection_selectors.supervisor_todo(user=request.user, today=clock.today())
     # A school with my draft dated this month is continued, not started twice.
     this_month = {d.school_id: d for d in todo.drafts if (d.date.year, d.date.month) == (todo.year, todo.month)}
     for school in todo.not_visited:

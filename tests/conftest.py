@@ -1,10 +1,64 @@
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 
 from supervision.choices import OfficeLevel, Role
 from supervision.services import zone_set_supervisors
 
 from . import factories as f
 from .celery_fixtures import _celery_mode, celery_broker_down, celery_worker, media_root, unwritable_media_root  # noqa: F401
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# The instant every test runs at unless it says otherwise: an ordinary weekday morning in Shanghai,
+# before the 20th's reminders and the 27th. ``TEST_NOW=2026-12-31T23:30 ./test.sh`` moves the whole suite.
+DEFAULT_NOW = "2026-11-18T09:30:00"
+
+
+def shanghai(value: str | dt.datetime | dt.date) -> dt.datetime:
+    """An instant given as Shanghai wall-clock time ("2026-12-31 23:30", a date = 09:30 that day)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(9, 30))
+    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+class Clock:
+    """The test's clock (time-machine): every "now" and "today" of the product reads it, in this
+    process and in its threads (the live server, the Celery worker)."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def move_to(self, value) -> dt.datetime:
+        instant = shanghai(value)
+        self._traveller.move_to(instant)
+        return instant
+
+    @property
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(SHANGHAI)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "now(instant): run the test at this Shanghai instant (time-machine)")
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """No test reads the wall clock: each runs at ``@pytest.mark.now(...)``, else TEST_NOW, else DEFAULT_NOW
+    (Shanghai time), and the clock ticks on from there."""
+    marker = request.node.get_closest_marker("now")
+    instant = shanghai(marker.args[0] if marker else os.environ.get("TEST_NOW") or DEFAULT_NOW)
+    with time_machine.travel(instant, tick=True) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """Filters of the campaign list (page and API)."""
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision import clock
 from supervision.filters import StrictFilterSet
 
 from .choices import CampaignStatus, CampaignTopic
@@ -19,7 +19,7 @@ class CampaignFilter(StrictFilterSet):
         fields = ["year", "status", "topic"]
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         return {
             CampaignStatus.UPCOMING: queryset.filter(start__gt=today),
             CampaignStatus.ONGOING: queryset.filter(start__lte=today, end__gte=today),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.forms import DATE
 from schools.choices import SchoolKind
 from schools.models import School
+from supervision import clock
 from supervision.models import Supervisor
 
 from .choices import CampaignTopic, SchoolSelection
@@ -47,7 +48,7 @@ class CampaignForm(forms.Form):
         self.fields["leader"].queryset = supervisors
         self.fields["team"].queryset = supervisors
         self.fields["schools"].queryset = School.objects.filter(office=office, is_active=True).order_by("kind", "name")
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["start"].initial = today
         self.fields["end"].initial = today + timezone.timedelta(days=14)
         self.fields["kinds"].initial = [SchoolKind.PRIMARY, SchoolKind.JUNIOR]

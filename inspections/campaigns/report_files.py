@@ -8,13 +8,14 @@ import io
 import json
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from reports.services import JobSpec, register_job_spec
+from supervision import clock
 from supervision.pdf import pdf_from_template
 
 from . import selectors
@@ -49,7 +50,7 @@ def report_data(campaign: Campaign) -> dict:
             "school": t.school.name, "code": t.problem.item_code, "item": t.problem.item_title,
             "description": t.problem.description, "opinion": t.problem.opinion,
             "deadline": t.deadline.isoformat(), "status": str(t.get_status_display()),
-            "closed": timezone.localtime(t.closed_at).date().isoformat() if t.closed_at else "",
+            "closed": clock.date_of(t.closed_at).isoformat() if t.closed_at else "",
         }
         for t in selectors.campaign_tickets(campaign)
     ]
@@ -150,7 +151,7 @@ def campaign_report_pdf(campaign: Campaign) -> bytes:
     data = report_data(campaign)
     day = "%Y年%-m月%-d日"  # official documents write dates in Chinese (2026年11月10日)
     return pdf_from_template("campaigns/report_pdf.html", {
-        "d": data, "today": timezone.localdate(), "start": campaign.start.strftime(day), "end": campaign.end.strftime(day),
+        "d": data, "today": clock.today(), "start": campaign.start.strftime(day), "end": campaign.end.strftime(day),
     })
 
 

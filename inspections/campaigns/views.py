@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections.forms import VisitStartForm
 from reports.services import job_may_start, job_start
-from supervision import access
+from supervision import access, clock
 from supervision.forms import add_service_errors
 from supervision.models import Supervisor
 
@@ -41,7 +40,7 @@ def campaign_list(request):
         raise Http404
     filterset = CampaignFilter(request.GET or None, queryset=campaigns)
     page = Paginator(selectors.campaign_list(filterset.qs), 20).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     for c in page.object_list:
         c.status = CampaignStatus(c.status_on(today))
     managed = list(access.offices_managed_by(request.user).order_by("pk")[:2])
@@ -86,7 +85,7 @@ def campaign_detail(request, pk):
     figures = selectors.campaign_figures(campaign, rows)
     user = request.user
     on_team = access.campaigns_of_team(user).filter(pk=campaign.pk).exists()
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign,
         "rows": rows,

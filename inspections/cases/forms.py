@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from supervision import clock
 from supervision.models import Zone
 
 from .choices import CaseAction
@@ -23,7 +23,7 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(office=office_id).order_by("name")
         self.fields["zone"].queryset = Zone.objects.filter(office=office_id).order_by("name")
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class ReviewForm(forms.Form):

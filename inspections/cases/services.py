@@ -9,11 +9,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.evidence import inspect_uploads
 from schools.models import School
+from supervision import clock
 from supervision.models import Supervisor, Zone
 
 from .choices import CaseAction as A
@@ -66,10 +66,10 @@ def _move(case: Case, action: str, *, actor, comment: str = "") -> Case:
     origin, case.status = case.status, target
     fields = ["status", "updated_at"]
     if target == S.SUBMITTED:
-        case.submitted_at = timezone.now()
+        case.submitted_at = clock.now()
         fields.append("submitted_at")
     if target == S.RECOMMENDED:
-        case.recommended_at = timezone.now()
+        case.recommended_at = clock.now()
         fields.append("recommended_at")
     case.save(update_fields=fields)
     event = _record(case, action, actor=actor, comment=comment, from_status=origin, to_status=target)

@@ -15,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections.ticket_views import _private as private_file  # nosniff, private cache, sandboxed documents
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 from supervision.forms import add_service_errors
 from supervision.models import Supervisor
@@ -49,7 +48,7 @@ def case_list(request):
     and status (the review queue is status=submitted), a higher office's recommended cases."""
     params = request.GET.copy()
     if "year" not in params:  # the list is by year; “全部年度” is an empty year
-        params["year"] = str(timezone.localdate().year)
+        params["year"] = str(clock.today().year)
     cases = selectors.case_list_visible_to(request.user)
     without_status = {k: v for k, v in params.items() if k not in ("status", "page")}
     counts = selectors.case_status_counts(CaseFilter(without_status, queryset=cases).qs)

@@ -4,7 +4,6 @@ scope (access.complaints_visible_to), verify and close for those who handle the 
 those who handle it."""
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -12,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from inspections.choices import Severity
-from supervision import access
+from supervision import access, clock
 from supervision.api import ActionInputMixin
 
 from . import selectors, services
@@ -116,7 +115,7 @@ class ComplaintViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveM
         )
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def _answer(self, complaint):
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)

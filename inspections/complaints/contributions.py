@@ -1,10 +1,10 @@
 """The complaints section of the year-end summary (年度工作总结)."""
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.annual.contributions import Contribution
+from supervision import clock
 
 from .models import Complaint
 from .selectors import response_times
@@ -14,7 +14,7 @@ def complaints_contribution(*, office, year: int) -> Contribution | None:
     """「受理举报投诉23件,核实办结21件,平均办结用时3.2天,转为整改问题6个。」 — the office's own
     complaints received that year (those received in December and closed in January count too)."""
     received = Complaint.objects.filter(office=office, received_at__year=year)
-    figures = response_times(received, today=timezone.localdate())
+    figures = response_times(received, today=clock.today())
     if not figures["total"]:
         return None
     sentence = _("受理举报投诉%(total)d件,核实办结%(closed)d件") % figures

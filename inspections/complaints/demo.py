@@ -9,10 +9,13 @@ import datetime as dt
 from django.utils import timezone
 
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 
 from . import services
-from .choices import CloseOutcome, ComplaintCategory as C, ReporterKind as R, VerifyMethod as M
+from .choices import CloseOutcome
+from .choices import ComplaintCategory as C
+from .choices import ReporterKind as R
+from .choices import VerifyMethod as M
 from .models import Complaint
 
 DEMO_CODE = "DEMQ234567"
@@ -42,7 +45,7 @@ REPLIES = {
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     """That day at that hour, never later than now (the seed may run in the morning)."""
-    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15))), timezone.now())
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15))), clock.now())
 
 
 def demo_build(*, office, today) -> None:

@@ -1,12 +1,11 @@
 """The complaint list's filters, shared by the page and the API."""
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import IntegerFilter
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 from supervision.filters import StrictFilterSet
 from supervision.models import Office, Zone
 
@@ -46,5 +45,5 @@ class ComplaintFilter(StrictFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = verify_overdue_q(timezone.localdate())
+        overdue = verify_overdue_q(clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -6,10 +6,10 @@ import time
 
 from django import forms
 from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import Severity
+from supervision import clock
 
 from . import services
 from .choices import CloseOutcome, ComplaintCategory, ReporterKind, VerifyMethod
@@ -73,7 +73,7 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["verified_on"].initial = timezone.localdate()
+        self.fields["verified_on"].initial = clock.today()
 
 
 class CloseForm(forms.Form):

@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import TicketStatus

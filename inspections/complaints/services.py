@@ -12,11 +12,11 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from inspections.choices import ProblemSource, Severity
-from supervision import access
+from supervision import access, clock
 from supervision.images import image_reencode
 
 from .choices import CloseOutcome, ComplaintAction, ComplaintCategory, ComplaintStatus, ReporterKind, VerifyMethod
@@ -101,7 +101,7 @@ def _allowed(complaint: Complaint, action: str) -> Complaint:
 def _move(complaint: Complaint, action: str, *, actor, note: str = "", at=None, **changes) -> Complaint:
     """Lock, check the move against TRANSITIONS, apply ``changes``, record it."""
     locked = _allowed(complaint, action)
-    at = at or timezone.now()
+    at = at or clock.now()
     from_status = locked.status
     locked.status = TRANSITIONS[(from_status, action)]
     if locked.first_action_at is None:
@@ -166,11 +166,11 @@ def complaint_submit(
             errors["photo"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    now = now or timezone.now()
+    now = now or clock.now()
     complaint = Complaint(
         office_id=school.office_id, school=school, zone_id=school.zone_id, code=receipt_code_new(), category=category,
         text=text, reporter_kind=reporter_kind, contact_name=contact_name, contact_phone=contact_phone[:PHONE_MAX],
-        received_at=now, verify_due=add_working_days(timezone.localtime(now).date(), VERIFY_WORKING_DAYS),
+        received_at=now, verify_due=add_working_days(clock.date_of(now), VERIFY_WORKING_DAYS),
     )
     if content is not None:
         complaint.photo_sha256 = content.sha256
@@ -193,10 +193,10 @@ def complaint_verify(
         errors["method"] = _("请选择核实方式。")
     if not notes:
         errors["notes"] = _("请填写核实情况。")
-    today = timezone.localtime(now).date() if now else timezone.localdate()
+    today = clock.date_of(now) if now else clock.today()
     if verified_on > today:
         errors["verified_on"] = _("核实日期不能晚于今天。")
-    elif verified_on < timezone.localtime(complaint.received_at).date():
+    elif verified_on < clock.date_of(complaint.received_at):
         errors["verified_on"] = _("核实日期不能早于受理日期。")
     if errors:
         raise ValidationError(errors)
@@ -223,7 +223,7 @@ def complaint_close(
         raise ValidationError({"public_reply": _("已解决的举报投诉请填写给反映人的答复。")})
     # Checked (and locked) before raising a problem: a refused close opens no ticket.
     complaint = _allowed(complaint, CLOSE_ACTIONS[outcome])
-    now = now or timezone.now()
+    now = now or clock.now()
     changes = {"public_reply": public_reply, "closed_at": now, "closed_by": actor}
     if outcome == CloseOutcome.TICKET:
         try:
@@ -231,7 +231,7 @@ def complaint_close(
                 school=complaint.school, source=ProblemSource.COMPLAINT, item_code=PROBLEM_ITEM_CODE,
                 item_title=_("举报投诉:%(category)s") % {"category": complaint.get_category_display()},
                 description=problem_description, opinion=opinion, deadline=deadline, severity=severity,
-                found_on=complaint.verified_on or timezone.localtime(now).date(), actor=actor,
+                found_on=complaint.verified_on or clock.date_of(now), actor=actor,
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "description" in exc.error_dict:

@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schools.models import School
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 from supervision.forms import add_service_errors
 from supervision.throttle import client_ip, throttle_hit
@@ -138,7 +137,7 @@ def complaint_list(request):
     visible = access.complaints_visible_to(request.user)
     flt = ComplaintFilter(request.GET or None, queryset=visible, request=request)
     rows = flt.qs.select_related("school", "zone").order_by("-received_at", "-pk")
-    today = timezone.localdate()
+    today = clock.today()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for c in page.object_list:
         c.overdue = selectors.is_verify_overdue(c, today)
@@ -168,7 +167,7 @@ def _render_detail(request, complaint: Complaint, *, status=200, verify_form=Non
     return render(request, "complaints/detail.html", {
         "c": complaint,
         "status_style": STATUS_STYLES[complaint.status],
-        "overdue": selectors.is_verify_overdue(complaint, timezone.localdate()),
+        "overdue": selectors.is_verify_overdue(complaint, clock.today()),
         "public": selectors.public_status(complaint),
         "events": list(complaint.events.select_related("actor")),
         "show_contact": handles,

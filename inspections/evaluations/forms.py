@@ -1,10 +1,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from supervision import clock
 from supervision.forms import OfficeChoiceMixin
 
 from .choices import SchemeKind
@@ -20,7 +20,7 @@ class SchemeCreateForm(OfficeChoiceMixin, forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_office(offices)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class SchemeForm(forms.ModelForm):

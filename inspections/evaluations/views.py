@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from supervision import access
+from supervision import access, clock
 from supervision.choices import Role
 from supervision.forms import add_service_errors
 from supervision.roster import workbook_bytes
@@ -23,7 +22,7 @@ from supervision.roster import workbook_bytes
 from . import selectors, services
 from .choices import Stage
 from .export import results_workbook
-from .forms import IndicatorForm, ImportForm, RaiseForm, RoundForm, SchemeCreateForm, SchemeForm, ScoreForm
+from .forms import ImportForm, IndicatorForm, RaiseForm, RoundForm, SchemeCreateForm, SchemeForm, ScoreForm
 from .models import Entry, Indicator, Round, Scheme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -311,7 +310,7 @@ def entry_raise(request, pk):
         d = form.cleaned_data
         try:
             raised = services.weak_indicators_raise(entry=entry, indicator_ids=d["indicators"], opinion=d["opinion"],
-                                                    actor=request.user, found_on=timezone.localdate(), deadline=d["deadline"])
+                                                    actor=request.user, found_on=clock.today(), deadline=d["deadline"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

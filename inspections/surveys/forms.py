@@ -1,9 +1,9 @@
 from django import forms
 from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from supervision import clock
 
 from .choices import Audience, OncePer, QuestionKind
 from .services import TEXT_MAX
@@ -61,7 +61,7 @@ class CodesForm(forms.Form):
 
 
 def started_token() -> str:
-    return signing.TimestampSigner(salt=STARTED_SALT).sign(str(int(timezone.now().timestamp())))
+    return signing.TimestampSigner(salt=STARTED_SALT).sign(str(int(clock.now().timestamp())))
 
 
 def started_age(token: str) -> int | None:
@@ -70,7 +70,7 @@ def started_age(token: str) -> int | None:
         value = signing.TimestampSigner(salt=STARTED_SALT).unsign(token or "", max_age=86400 * 7)
     except signing.BadSignature:
         return None
-    return int(timezone.now().timestamp()) - int(value)
+    return int(clock.now().timestamp()) - int(value)
 
 
 class AnswerForm(forms.Form):

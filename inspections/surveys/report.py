@@ -13,13 +13,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.services import JobSpec
+from supervision import clock
 from supervision.pdf import pdf_from_html
 
 from .choices import QuestionKind, SurveyStatus
@@ -146,7 +147,7 @@ def report_html(survey: Survey, *, school_id: int | None = None) -> str:
         "question_chart": svg_bars([(f"{i}. {q['question'].text}", q["satisfaction"]) for i, q in enumerate(scale, start=1)], maximum=100, unit="%"),
         "option_charts": {q["question"].pk: svg_bars([(o["label"], o["count"]) for o in q["options"]]) for q in results["questions"]
                           if q["question"].kind != QuestionKind.TEXT},
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 

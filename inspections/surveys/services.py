@@ -8,12 +8,13 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from supervision import clock
 from supervision.models import Office
 
-from .choices import Audience, OncePer, QuestionKind, SCALE_LEVELS, SurveyStatus
+from .choices import SCALE_LEVELS, Audience, OncePer, QuestionKind, SurveyStatus
 from .defaults import PARENT_SATISFACTION_INTRO, PARENT_SATISFACTION_QUESTIONS, PARENT_SATISFACTION_TITLE
 from .models import AccessCode, Answer, Question, Response, Survey, SurveyLink
 
@@ -176,7 +177,7 @@ def survey_publish(*, survey: Survey, schools, audiences) -> list[SurveyLink]:
     ]
     SurveyLink.objects.bulk_create(new)
     if survey.status == SurveyStatus.DRAFT:
-        survey.status, survey.published_at = SurveyStatus.PUBLISHED, timezone.now()
+        survey.status, survey.published_at = SurveyStatus.PUBLISHED, clock.now()
         survey.save(update_fields=["status", "published_at"])
     return new
 
@@ -186,7 +187,7 @@ def survey_close(*, survey: Survey) -> Survey:
     """结束调查: the public pages stop taking answers; the results stay."""
     if survey.status != SurveyStatus.PUBLISHED:
         raise ValidationError(_("只有进行中的问卷可以结束。"))
-    survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
+    survey.status, survey.closed_at = SurveyStatus.CLOSED, clock.now()
     survey.save(update_fields=["status", "closed_at"])
     return survey
 

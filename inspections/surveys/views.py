@@ -13,20 +13,28 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from reports.services import job_start
 from schools.plaque import plaque_qr_svg
-from supervision import access
+from supervision import access, clock
 from supervision.forms import add_service_errors
 from supervision.throttle import client_ip, throttle_hit
 
 from . import selectors, services
 from .choices import Audience, OncePer, QuestionKind, SurveyStatus
-from .forms import MIN_FILL_SECONDS, AnswerForm, CodesForm, PublishForm, QuestionForm, SurveyForm, started_age, started_token
+from .forms import (
+    MIN_FILL_SECONDS,
+    AnswerForm,
+    CodesForm,
+    PublishForm,
+    QuestionForm,
+    SurveyForm,
+    started_age,
+    started_token,
+)
 from .models import Question, Survey, SurveyLink
 from .poster import link_poster_pdf
 from .report import POSTERS_KIND, REPORT_KIND, results_chart_options
@@ -84,7 +92,7 @@ def survey_create(request):
     office = offices.order_by("pk").first()
     if office is None:
         raise Http404
-    form = SurveyForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = SurveyForm(request.POST or None, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(
@@ -201,7 +209,7 @@ def survey_publish(request, pk):
 @require_POST
 def survey_copy(request, pk):
     survey = _editable_or_404(request, pk)
-    copy = services.survey_copy(survey=survey, actor=request.user, year=timezone.localdate().year)
+    copy = services.survey_copy(survey=survey, actor=request.user, year=clock.today().year)
     messages.success(request, _("已复制为新问卷(草稿)，可修改题目后发布。"))
     return redirect("surveys:detail", pk=copy.pk)
 

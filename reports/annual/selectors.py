@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.choices import EscalationLevel, EscalationStatus, Severity, TicketStatus
 from inspections.models import Escalation, MonthlySummary, Problem, TicketReport, Visit
 from inspections.selectors import counted_visits
 from schools.models import School
+from supervision import clock
 from supervision.models import Office, Zone
 
 from .contributions import Contribution, contributions_for
@@ -41,7 +41,7 @@ from .models import AnnualSummary
 
 def default_until(year: int, today: dt.date | None = None) -> dt.date:
     """The cut-off of a summary: today during the year, 31 December once it is over."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return min(today, dt.date(year, 12, 31))
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from reports import selectors as report_selectors
 from reports.choices import JobStatus
 from reports.models import Job
 from reports.services import job_describe, job_start, sha256_of
-from supervision import access
+from supervision import access, clock
 from supervision.forms import add_service_errors
 
 from . import blocks as summary_blocks
@@ -41,7 +41,7 @@ def index(request):
     """Office roles: one office's summary and its zones' for a year (higher offices pick the office).
     Supervisors: the zones they lead."""
     user = request.user
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     year = _year(request.GET.get("year"), this_year)
     offices = list(access.offices_overseen_by(user).order_by("division_code"))
     office = None

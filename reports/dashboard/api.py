@@ -1,11 +1,12 @@
 """/api/v1/dashboard/: the dashboard's figures as JSON, for the same period, office and scope as the
 page (an office outside the user's scope, or a user with no dashboard, answers 404)."""
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from supervision import clock
 
 from . import presenters, selectors
 from .forms import PeriodForm
@@ -24,7 +25,7 @@ class DashboardViewSet(viewsets.ViewSet):
         responses=OpenApiTypes.OBJECT,
     )
     def list(self, request):
-        today = timezone.localdate()
+        today = clock.today()
         form = PeriodForm(request.query_params, today=today)
         scope = selectors.dashboard_scope(user=request.user, office=request.query_params.get("office"))
         if not form.is_valid():

@@ -28,6 +28,7 @@ from inspections.choices import EscalationLevel, EscalationStatus, Severity, Tic
 from inspections.models import Escalation, Problem, Ticket, Visit
 from inspections.selectors import REPORT_DAY, counted_visits
 from schools.models import School
+from supervision import clock
 from supervision.models import Office, Zone
 
 TREND_MONTHS = 12
@@ -392,7 +393,7 @@ def monthly_reports_figures(*, scope: Scope, period: Period, today: dt.date) -> 
     # One report a zone and month counts, whatever its versions (on time if any version was).
     filed: dict[tuple, bool] = {}
     for r in reports.filter(in_period).values("zone_id", "year", "month", "filed_at", "due_date").order_by():
-        on_time = r["filed_at"] is not None and timezone.localtime(r["filed_at"]).date() <= r["due_date"]
+        on_time = r["filed_at"] is not None and clock.date_of(r["filed_at"]) <= r["due_date"]
         key = (r["zone_id"], r["year"], r["month"])
         filed[key] = filed.get(key, False) or on_time
     expected = zones.count() * len(due_months)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from supervision import clock
 
 from . import presenters, selectors
 from .forms import PeriodForm
 
 
 def _period_form(request) -> PeriodForm:
-    return PeriodForm(request.GET, today=timezone.localdate())
+    return PeriodForm(request.GET, today=clock.today())
 
 
 @login_required
 @require_GET
 def dashboard(request):
     """督导数据看板: KPI cards, charts, then the zone table (or, for a higher office, the roll-up)."""
-    today = timezone.localdate()
+    today = clock.today()
     form = _period_form(request)
     scope = selectors.dashboard_scope(user=request.user, office=request.GET.get("office"))
     period = form.period
@@ -43,7 +44,7 @@ def dashboard(request):
 
 def _drill(request, scope: selectors.Scope) -> dict:
     """What the zone and school pages share: the period, the figures by school, the links."""
-    today = timezone.localdate()
+    today = clock.today()
     form = _period_form(request)
     period = form.period
     figures = selectors.dashboard_figures(scope=scope, period=period, today=today, group="school")

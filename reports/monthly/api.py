@@ -5,14 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from supervision import access
+from supervision import access, clock
 
 from . import selectors, services, tasks
 from .models import ZoneMonthlyReport
@@ -83,7 +82,7 @@ class ZoneMonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         zone = get_object_or_404(access.monthly_report_zones_built_by(request.user), pk=data["zone"])
-        today = timezone.localdate()
+        today = clock.today()
         if (data["year"], data["month"]) > (today.year, today.month):
             raise serializers.ValidationError({"month": [_("不能生成未来月份的月报表。")]})
         transaction.on_commit(lambda: tasks.zone_monthly_report_build_enqueue(zone.pk, data["year"], data["month"]))

@@ -13,7 +13,7 @@ import io
 import re
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inspections.choices import TicketStatus
+from supervision import clock
 
 TITLE = "责任督学挂牌督导问题管理月报表"
 THIN = Side(style="thin", color="000000")
@@ -50,7 +51,7 @@ def _cn_date(value: str | None) -> str:
 def _local_date(value) -> str:
     if not value:
         return ""
-    return _cn_date(timezone.localtime(value).date().isoformat())
+    return _cn_date(clock.date_of(value).isoformat())
 
 
 def status_label(problem: dict) -> str:

@@ -9,12 +9,11 @@ director; higher offices only read.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.services import JobSpec, register_job_spec, sha256_of
-from supervision import access
+from supervision import access, clock
 from supervision.models import Office, Zone
 
 from . import excel, selectors
@@ -82,7 +81,7 @@ def _rollup_clean(office: Office, params: dict) -> dict:
         raise ValidationError(_("未知的参数:%(names)s。") % {"names": ", ".join(sorted(unknown))})
     year = _int(params.get("year"), _("年度参数无效。"))
     month = _int(params.get("month"), _("月份参数无效。"))
-    today = timezone.localdate()
+    today = clock.today()
     if not 1 <= month <= 12 or year < 2000 or (year, month) > (today.year, today.month):
         raise ValidationError(_("月份无效。"))
     return {"year": year, "month": month}
@@ -91,7 +90,7 @@ def _rollup_clean(office: Office, params: dict) -> dict:
 def rollup_lines(office: Office, year: int, month: int) -> list[dict]:
     """One line per zone of the office: the report that counts (filed), else the draft, else live data."""
     statuses = selectors.office_month_status(
-        zones=Zone.objects.filter(office=office), year=year, month=month, today=timezone.localdate()
+        zones=Zone.objects.filter(office=office), year=year, month=month, today=clock.today()
     )
     chosen = {s.zone.pk: (s.report or s.latest) for s in statuses}
     full = ZoneMonthlyReport.objects.select_related("filed_by__supervisor").in_bulk(

@@ -1,10 +1,10 @@
 """The monthly zone report (责任督学挂牌督导问题管理月报表), filed by each zone by the 27th (seed 003)."""
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.loop import month_validators
+from supervision import clock
 from supervision.models import Office, Zone
 
 from .choices import ZoneMonthlyReportStatus
@@ -59,4 +59,4 @@ class ZoneMonthlyReport(models.Model):
         """True when filed by the 27th (local date), False when filed later, None while a draft."""
         if self.filed_at is None:
             return None
-        return timezone.localdate(self.filed_at) <= self.due_date
+        return clock.date_of(self.filed_at) <= self.due_date

@@ -29,6 +29,7 @@ from inspections.choices import Conclusion, TicketStatus
 from inspections.models import ChecklistAnswer, Problem, TicketEvent
 from inspections.selectors import REPORT_DAY, counted_visits, month_bounds
 from schools.models import School
+from supervision import clock
 from supervision.models import Zone, ZoneAssignment
 
 from .choices import FilingState, ZoneMonthlyReportStatus
@@ -59,13 +60,13 @@ def _names(zone: Zone) -> tuple[list[str], list[str]]:
 
 def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | None = None) -> dict:
     """The rows and totals of a zone's report for a month, as plain JSON (7 queries whatever the size)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     start, end = month_bounds(year, month)
     cutoff = month_cutoff(year, month, now)
     # Visits up to the cutoff day (only matters for a report dated in the past, as the demo's are).
     visits = list(
         counted_visits()
-        .filter(zone=zone, date__range=(start, min(end, timezone.localdate(cutoff))))
+        .filter(zone=zone, date__range=(start, min(end, clock.date_of(cutoff))))
         .select_related("school")
         .prefetch_related("supervisors")
         .order_by("date", "pk")
@@ -95,7 +96,7 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
         .values("ticket_id", "to_status")
     ):
         status_at[event["ticket_id"]] = event["to_status"]
-    cutoff_day = timezone.localdate(cutoff)
+    cutoff_day = clock.date_of(cutoff)
 
     schools: dict[int, dict] = {}
 

@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from inspections.notifications import cn_date, notify
-from supervision import access
+from supervision import access, clock
 from supervision.models import Zone
 
 from . import selectors
@@ -43,8 +43,8 @@ def zone_monthly_report_build(*, zone: Zone, year: int, month: int, now: dt.date
     Idempotent in effect: a second build refreshes the same draft. A filed version is never
     touched; building after filing makes the next version as a draft.
     """
-    now = now or timezone.now()
-    _check_period(year, month, timezone.localdate(now))
+    now = now or clock.now()
+    _check_period(year, month, clock.date_of(now))
     # Serialise builds and filings of one zone so two requests cannot both make version n+1.
     Zone.objects.select_for_update().filter(pk=zone.pk).first()
     latest = ZoneMonthlyReport.objects.filter(zone=zone, year=year, month=month).order_by("-version").first()
@@ -73,7 +73,7 @@ def zone_monthly_report_file(*, report: ZoneMonthlyReport, user, built_at: dt.da
     if built_at is not None and abs((report.built_at - built_at).total_seconds()) >= 0.001:
         raise ValidationError(_("月报表草稿已重新生成,请核对最新数据后再报送。"))
     report.status = ZoneMonthlyReportStatus.FILED
-    report.filed_at = timezone.now()
+    report.filed_at = clock.now()
     report.filed_by = user
     report.save(update_fields=["status", "filed_at", "filed_by"])
     return report

@@ -3,8 +3,8 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
+from supervision import clock
 from supervision.models import Zone
 
 from . import services
@@ -24,14 +24,14 @@ def zone_monthly_report_build_task(zone_id: int, year: int, month: int) -> int |
 @shared_task(name="monthly_reports.drafts_on_27th", acks_late=True)
 def monthly_report_drafts_task(today: str | None = None) -> int:
     """Beat, on the 27th: a draft for every zone with none yet for the month (safe to run twice)."""
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    day = dt.date.fromisoformat(today) if today else clock.today()
     return services.monthly_report_drafts_ensure(today=day)
 
 
 @shared_task(name="monthly_reports.reminders", acks_late=True)
 def monthly_report_reminders_task(today: str | None = None) -> int:
     """Beat, on the 20th and the 25th: remind lead supervisors of zones not filed yet (once each)."""
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    day = dt.date.fromisoformat(today) if today else clock.today()
     return services.monthly_report_reminders_send(today=day)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inspections.coverage_views import MonthForm, month_links, shift_month
 from reports.services import job_may_start, job_start
-from supervision import access
+from supervision import access, clock
 
 from . import jobs, selectors, services, tasks
 
@@ -30,7 +30,7 @@ def _zone_or_404(user, zone_id: int):
 
 
 def _period_or_404(year: int, month: int) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if not 1 <= month <= 12 or year < 2000 or (year, month) > (today.year, today.month):
         raise Http404
 
@@ -50,7 +50,7 @@ def home(request):
         raise Http404
     led = set(access.monthly_report_zones_filed_by(user).values_list("pk", flat=True))
     zone = next((z for z in zones if z.pk in led), zones[0])
-    today = timezone.localdate()
+    today = clock.today()
     if len(zones) == 1 or led:
         return redirect("monthly_reports:zone_month", zone.pk, today.year, today.month)
     return render(request, "monthly_reports/zone_choice.html", {"zones": zones, "today": today})
@@ -77,7 +77,7 @@ def zone_month(request, zone_id: int, year: int, month: int):
     shown_version = request.GET.get("version", "")
     latest = versions[0] if versions else None
     shown = next((r for r in versions if str(r.version) == shown_version), latest)
-    today = timezone.localdate()
+    today = clock.today()
     may_build = access.monthly_report_zones_built_by(request.user).filter(pk=zone.pk).exists()
     may_file = access.monthly_report_zones_filed_by(request.user).filter(pk=zone.pk).exists()
     # A draft was requested (the worker builds it): wait for a draft built after the request.
@@ -89,7 +89,7 @@ def zone_month(request, zone_id: int, year: int, month: int):
         except ValueError:
             asked = None
         if asked and timezone.is_aware(asked) and (latest is None or latest.built_at < asked):
-            pending = (timezone.now() - asked).total_seconds() < BUILD_WAIT_SECONDS
+            pending = (clock.now() - asked).total_seconds() < BUILD_WAIT_SECONDS
             timed_out = not pending
     # A supervisor of several zones switches between them here (office roles use the status page).
     other_zones = []
@@ -128,7 +128,7 @@ def zone_month_build(request, zone_id: int, year: int, month: int):
     """Ask for a (fresh) draft: the Celery task builds it; the page waits for it."""
     zone = get_object_or_404(access.monthly_report_zones_built_by(request.user), pk=zone_id)
     _period_or_404(year, month)
-    asked = timezone.now()
+    asked = clock.now()
     transaction.on_commit(lambda: tasks.zone_monthly_report_build_enqueue(zone.pk, year, month))
     url = reverse("monthly_reports:zone_month", args=[zone.pk, year, month])
     return redirect(f"{url}?since={asked.isoformat().replace('+', '%2B')}")
@@ -190,7 +190,7 @@ def status(request):
     offices = access.offices_overseen_by(user)
     if not (user.is_superuser or offices.exists()):
         raise Http404
-    today = timezone.localdate()
+    today = clock.today()
     form = MonthForm(request.GET or None, today=today)
     year, month = form.period
     zones = access.monthly_report_zones_visible_to(user).filter(office__in=offices.values("pk"))

@@ -1,16 +1,17 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone, translation
+from django.utils import translation
 
 from inspections.campaigns import demo as campaigns_demo
 from inspections.cases import demo as cases_demo
 from inspections.complaints import demo as complaints_demo
 from inspections.demo import demo_rectification_build, demo_year_build
+from inspections.demo_plan import demo_plan_build
 from inspections.evaluations import demo as evaluations_demo
 from inspections.surveys import demo as surveys_demo
 from reports.annual import demo as annual_demo
 from reports.dashboard import demo as dashboard_demo
 from reports.monthly import demo as monthly_demo
-from inspections.demo_plan import demo_plan_build
+from supervision import clock
 from supervision.demo import DEMO_PASSWORD, DEMO_TENANT_CODE, seed_demo
 from supervision.models import Office
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
+        today = clock.today()
         with translation.override("zh-hans"):
             logins = seed_demo()
             county = Office.objects.get(division_code=DEMO_TENANT_CODE)
