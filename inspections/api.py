@@ -32,7 +32,7 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Office, Supervisor
 
-from . import ledger, notifications, selectors, services, ticket_services
+from . import notifications, rectification, selectors, services, ticket_services
 from .choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
 from .filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
 from .models import (
@@ -273,14 +273,17 @@ class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewse
 
 
 def _colleagues_of(user):
-    """Who may join a supervisor's visit: the active supervisors of their office (as on the page)."""
-    return Supervisor.objects.filter(office__supervisors__user=user, is_active=True)
+    """Who may join a supervisor's visit: the active supervisors of their office (as on the page); for
+    a 补录 holder, the supervisors of the offices whose past they enter (the first is the author)."""
+    return Supervisor.objects.filter(
+        Q(office__supervisors__user=user) | Q(office__in=access.offices_backfilled_by(user).values("pk"))
+    ).distinct()
 
 
 def _problems():
     """Problems with whether each is still open (selectors.open_problems) and their re-checks."""
     return (
-        Problem.objects.select_related("school__zone")
+        Problem.objects.select_related("school", "zone")
         .annotate(is_open=Exists(selectors.open_problems().filter(pk=OuterRef("pk"))))
         .prefetch_related(Prefetch("rechecks", queryset=Recheck.objects.order_by("-date", "-created_at")))
     )
@@ -341,8 +344,9 @@ class RecheckInputSerializer(serializers.Serializer):
 
 class ProblemSerializer(ReadOnlyModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
-    zone = serializers.IntegerField(source="school.zone_id", read_only=True, allow_null=True)
-    zone_name = serializers.CharField(source="school.zone.name", read_only=True, allow_null=True)
+    zone = serializers.IntegerField(source="zone_id", read_only=True, allow_null=True,
+                                    help_text=_("发现问题当日学校所在的责任区(按当日的隶属计)。"))
+    zone_name = serializers.CharField(source="zone.name", read_only=True, allow_null=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
     is_open = serializers.BooleanField(read_only=True, help_text=_("尚未复查为已整改到位(未销号)。"))
     rechecks = RecheckSerializer(many=True, read_only=True)
@@ -392,8 +396,11 @@ class VisitSerializer(ReadOnlyModelSerializer):
 
     office_name = serializers.CharField(source="office.name", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    zone = serializers.IntegerField(source="school.zone_id", read_only=True, allow_null=True)
-    zone_name = serializers.CharField(source="school.zone.name", read_only=True, allow_null=True)
+    zone = serializers.IntegerField(source="zone_id", read_only=True, allow_null=True,
+                                    help_text=_("督导当日学校所在的责任区(按当日的隶属计)。"))
+    zone_name = serializers.CharField(source="zone.name", read_only=True, allow_null=True)
+    entered_by = serializers.CharField(source="entered_by.get_full_name", read_only=True, allow_null=True,
+                                       help_text=_("补录人(由他人代为录入时)。"))
     methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), read_only=True)
     supervisors = NameSerializer(many=True, read_only=True)
     created_by = NameSerializer(read_only=True)
@@ -406,8 +413,8 @@ class VisitSerializer(ReadOnlyModelSerializer):
         model = Visit
         fields = [
             "id", "office", "office_name", "school", "school_name", "zone", "zone_name", "date", "arrived_at", "left_at",
-            "methods", "supervisors", "created_by", "summary", "checklist", "items", "answered", "problem_count",
-            "updated_at",
+            "methods", "supervisors", "created_by", "entered_by", "summary", "checklist", "items", "answered",
+            "problem_count", "created_at", "updated_at",
         ]
 
 
@@ -430,7 +437,7 @@ class VisitStartSerializer(serializers.Serializer):
     methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), required=False)
     co_supervisors = ScopedPrimaryKeyRelatedField(
         scope=_colleagues_of, queryset=Supervisor.objects.none(), many=True, required=False,
-        help_text=_("联合督导时同行的督学编号(本督导室在岗督学)。"),
+        help_text=_("联合督导时同行的督学编号(本督导室在岗督学);补录他人的督导时为参加督导的督学,第一位为填报督学。"),
     )
 
 
@@ -455,8 +462,8 @@ class VisitWrites(permissions.BasePermission):
     def has_permission(self, request, view):
         if view.action != "create":
             return True
-        self.message = _("只有责任督学可以填报入校督导。")
-        return Role.SUPERVISOR in access.user_roles(request.user)
+        self.message = _("只有责任督学(或有“补录”权限的人员)可以填报入校督导。")
+        return Role.SUPERVISOR in access.user_roles(request.user) or access.offices_backfilled_by(request.user).exists()
 
     def has_object_permission(self, request, view, obj):
         user = request.user
@@ -482,7 +489,7 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def get_queryset(self):
         queryset = (
             access.visits_readable_by(self.request.user)
-            .select_related("office", "school__zone", "created_by", "checklist")
+            .select_related("office", "school", "zone", "created_by", "entered_by", "checklist")
             .prefetch_related("supervisors")
             .annotate(
                 items=Count("checklist__answers", distinct=True),
@@ -609,7 +616,10 @@ class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-found_on", "-created_at"]
 
     def get_queryset(self):
-        return _problems().filter(pk__in=access.problems_visible_to(self.request.user).values("pk"))
+        # Only problems that count: those of a draft or reopened checklist wait until it is submitted.
+        return _problems().filter(pk__in=access.problems_visible_to(self.request.user).values("pk")).filter(
+            selectors.counted_q()
+        )
 
 
 # --- Monthly summaries (月总结报告) ---------------------------------------------------------------
@@ -636,14 +646,23 @@ class MonthlySummarySerializer(serializers.ModelSerializer):
         help_text=_("已提交的总结为提交时固定的数据;草稿在单条查看时为实时数据,列表中为空。")
     )
     submit = serializers.BooleanField(default=False, write_only=True, help_text=_("提交并固定数据;提交后不能再修改。"))
+    submitted_on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("提交日期,默认今天;补填以前已报送的总结时填写实际报送日期(补填期限内,更早的需“补录”权限)。"),
+    )
+    supervisor = ScopedPrimaryKeyRelatedField(
+        scope=lambda user: Supervisor.objects.filter(office__in=access.offices_backfilled_by(user).values("pk")),
+        queryset=Supervisor.objects.none(), required=False,
+        help_text=_("补录他人的月总结时填写督学编号;督学本人填写时省略。"),
+    )
 
     class Meta:
         model = MonthlySummary
         fields = [
             "id", "supervisor", "supervisor_name", "office", "office_name", "year", "month", "text", "figures",
-            "submitted", "submitted_at", "submit", "updated_at",
+            "submitted", "submitted_on", "submitted_at", "submit", "updated_at",
         ]
-        read_only_fields = ["supervisor", "submitted_at", "updated_at"]
+        read_only_fields = ["submitted_at", "updated_at"]
         extra_kwargs = {"text": {"default": ""}}
         # One summary per supervisor and month: saving a month again updates its draft.
         validators = []
@@ -660,17 +679,27 @@ class MonthlySummarySerializer(serializers.ModelSerializer):
         return None
 
     def create(self, validated_data):
-        return services.monthly_summary_save(supervisor=_active_supervisor(self.context["request"].user), **validated_data)
+        user = self.context["request"].user
+        supervisor = validated_data.pop("supervisor", None) or _active_supervisor(user)
+        if supervisor is None:
+            raise serializers.ValidationError({"supervisor": _("请填写督学编号。")})
+        if supervisor.user_id != user.pk and not validated_data.get("submit"):
+            # A draft is its author's: another's past summary is entered as it was submitted.
+            raise serializers.ValidationError({"submit": _("补录他人的月总结时请一并提交(submit 为 true)。")})
+        return services.monthly_summary_save(supervisor=supervisor, by=user, **validated_data)
 
 
 class MonthlySummaryUpdateSerializer(MonthlySummarySerializer):
+    supervisor = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(MonthlySummarySerializer.Meta):
-        read_only_fields = ["supervisor", "year", "month", "submitted_at", "updated_at"]
+        read_only_fields = ["year", "month", "submitted_at", "updated_at"]
 
     def update(self, instance, validated_data):
         return services.monthly_summary_save(
             supervisor=instance.supervisor, year=instance.year, month=instance.month,
             text=validated_data.get("text", instance.text), submit=validated_data.get("submit", False),
+            by=self.context["request"].user, submitted_on=validated_data.get("submitted_on"),
         )
 
 
@@ -682,8 +711,8 @@ class SummaryWrites(permissions.BasePermission):
     def has_permission(self, request, view):
         if view.action != "create":
             return True
-        self.message = _("只有在岗的责任督学可以填写月总结。")
-        return _active_supervisor(request.user) is not None
+        self.message = _("只有在岗的责任督学(或有“补录”权限的人员)可以填写月总结。")
+        return _active_supervisor(request.user) is not None or access.offices_backfilled_by(request.user).exists()
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or obj.supervisor.user_id == request.user.pk
@@ -774,9 +803,8 @@ class CoverageViewSet(viewsets.GenericViewSet):
     def list(self, request):
         query = MonthQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        coverage = selectors.coverage_for_month(
-            schools=access.schools_in_coverage_of(request.user), today=clock.today(), **query.validated_data
-        )
+        scope = selectors.RosterScope.of(request.user) or selectors.RosterScope(offices=[], zones=[])
+        coverage = selectors.coverage_for_month(scope=scope, today=clock.today(), **query.validated_data)
         return Response(CoverageSerializer(coverage).data)
 
 
@@ -824,7 +852,7 @@ class TicketReportSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = TicketReport
-        fields = ["id", "round", "text", "submitted_at", "submitted_by_name", "return_reason", "evidence"]
+        fields = ["id", "round", "text", "submitted_on", "submitted_at", "submitted_by_name", "return_reason", "evidence"]
 
     def get_submitted_by_name(self, obj) -> str | None:
         return _user_name(obj.submitted_by)
@@ -835,7 +863,10 @@ class ExtensionSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Extension
-        fields = ["id", "requested_deadline", "reason", "status", "status_label", "requested_at", "decided_at", "decision_note"]
+        fields = [
+            "id", "requested_deadline", "reason", "status", "status_label", "requested_on", "requested_at", "decided_on",
+            "decided_at", "decision_note",
+        ]
 
 
 class EscalationSerializer(ReadOnlyModelSerializer):
@@ -853,7 +884,10 @@ class TicketEventSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "action", "action_label", "from_status", "to_status", "actor_name", "note", "ip_address", "at"]
+        fields = [
+            "id", "action", "action_label", "from_status", "to_status", "actor_name", "note", "ip_address",
+            "occurred_on", "at",
+        ]
 
     def get_actor_name(self, obj) -> str | None:
         return _user_name(obj.actor)
@@ -876,10 +910,11 @@ class TicketSerializer(ReadOnlyModelSerializer):
 
     office_name = serializers.CharField(source="office.name", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    zone = serializers.IntegerField(source="school.zone_id", read_only=True, allow_null=True)
-    zone_name = serializers.CharField(source="school.zone.name", read_only=True, allow_null=True)
+    zone = serializers.IntegerField(source="problem.zone_id", read_only=True, allow_null=True,
+                                    help_text=_("发现问题当日学校所在的责任区。"))
+    zone_name = serializers.CharField(source="problem.zone.name", read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    is_overdue = serializers.SerializerMethodField(help_text=_("未销号且已过整改期限。"))
+    is_overdue = serializers.SerializerMethodField(help_text=_("逾期未整改:未销号且已过整改期限。"))
     days_overdue = serializers.SerializerMethodField(help_text=_("逾期天数:未销号的算到今天,已销号的算到销号日期。"))
     problem = TicketProblemSerializer(read_only=True)
     reports = TicketReportSerializer(many=True, read_only=True)
@@ -892,7 +927,8 @@ class TicketSerializer(ReadOnlyModelSerializer):
         model = Ticket
         fields = [
             "id", "office", "office_name", "school", "school_name", "zone", "zone_name", "status", "status_label",
-            "deadline", "opened_on", "is_overdue", "days_overdue", "closed_at", "version", "updated_at", "problem",
+            "deadline", "opened_on", "is_overdue", "days_overdue", "closed_on", "closed_at", "version", "updated_at",
+            "problem",
             "reports", "extensions", "rechecks", "escalations", "events",
         ]
 
@@ -900,7 +936,8 @@ class TicketSerializer(ReadOnlyModelSerializer):
         return ticket_services.is_overdue(obj, self.context["today"])
 
     def get_days_overdue(self, obj) -> int:
-        return ledger.days_overdue(status=obj.status, deadline=obj.deadline, closed_at=obj.closed_at, today=self.context["today"])
+        return rectification.days_overdue(status=obj.status, deadline=obj.deadline, closed_on=obj.closed_on,
+                                          day=self.context["today"])
 
 
 class VersionInputSerializer(serializers.Serializer):
@@ -909,7 +946,14 @@ class VersionInputSerializer(serializers.Serializer):
     )
 
 
-class ReportInputSerializer(VersionInputSerializer):
+class DatedInputSerializer(VersionInputSerializer):
+    on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("办理日期,默认今天;补填期限内或有“补录”权限时可填过去的日期,不能早于所办理的事项。"),
+    )
+
+
+class ReportInputSerializer(DatedInputSerializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text=_("整改情况说明。"))
     submit = serializers.BooleanField(
         default=True, help_text=_("提交整改报告(需已上传佐证材料);为 false 时只保存草稿。")
@@ -921,7 +965,7 @@ class EvidenceInputSerializer(VersionInputSerializer):
     file = serializers.FileField(help_text=_("佐证材料:照片、PDF、Word 或 Excel 文件。"))
 
 
-class ReturnInputSerializer(VersionInputSerializer):
+class ReturnInputSerializer(DatedInputSerializer):
     reason = serializers.CharField(allow_blank=True, help_text=_("退回原因(必填),学校将看到。"))
 
 
@@ -942,12 +986,12 @@ class RecheckTicketInputSerializer(VersionInputSerializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, help_text=_("复查照片。"))
 
 
-class ExtensionInputSerializer(VersionInputSerializer):
+class ExtensionInputSerializer(DatedInputSerializer):
     requested_deadline = serializers.DateField(help_text=_("申请延期至(不超过本学年结束)。"))
     reason = serializers.CharField(allow_blank=True, help_text=_("延期理由(必填)。"))
 
 
-class ExtensionDecisionInputSerializer(VersionInputSerializer):
+class ExtensionDecisionInputSerializer(DatedInputSerializer):
     approve = serializers.BooleanField(help_text=_("true 同意延期(整改期限随之更新),false 不同意。"))
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("审批意见;不同意时必填。"))
 
@@ -964,6 +1008,9 @@ class TicketWrites(permissions.BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS and view.action in ("list", "retrieve"):
             return True
+        # 补录: whoever enters an office's past records acts for either side, with the real dates.
+        if access.tickets_backfilled_by(request.user).filter(pk=obj.pk).exists():
+            return view.action in SCHOOL_ACTIONS or view.action in SUPERVISOR_ACTIONS
         if view.action in SCHOOL_ACTIONS:
             self.message = _("只有该校的学校联系人可以办理整改。")
             return access.tickets_answered_by(request.user).filter(pk=obj.pk).exists()
@@ -986,13 +1033,16 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     ordering = ["-opened_on", "-pk"]
 
     def get_queryset(self):
-        return access.tickets_visible_to(self.request.user).select_related("office", "school__zone", "problem").prefetch_related(
+        tickets = access.tickets_visible_to(self.request.user)
+        if self.action == "list":  # the list counts as the ledger does: a reopened checklist's wait
+            tickets = tickets.filter(selectors.counted_q("problem__"))
+        return tickets.select_related("office", "school", "problem__zone").prefetch_related(
             Prefetch("reports", queryset=TicketReport.objects.select_related("submitted_by").prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))).order_by("round")),
             Prefetch("extensions", queryset=Extension.objects.order_by("-requested_at")),
             Prefetch("problem__rechecks", queryset=Recheck.objects.prefetch_related("photos").order_by("-date", "-created_at")),
             Prefetch("escalations", queryset=Escalation.objects.order_by("level")),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "pk")),
+            Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("occurred_on", "at", "pk")),
         )
 
     def get_serializer_context(self):
@@ -1024,7 +1074,8 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def report(self, request, pk=None):
         ticket = self.get_object()
         data = self._input(ReportInputSerializer)
-        ticket = self._call(ticket_services.ticket_report_save, data, ticket=ticket, text=data["text"], submit=data["submit"])
+        ticket = self._call(ticket_services.ticket_report_save, data, ticket=ticket, text=data["text"], submit=data["submit"],
+                            on=data.get("on"))
         return self._ticket_response(ticket)
 
     @extend_schema(
@@ -1053,7 +1104,8 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def return_ticket(self, request, pk=None):
         ticket = self.get_object()
         data = self._input(ReturnInputSerializer)
-        return self._ticket_response(self._call(ticket_services.ticket_return, data, ticket=ticket, reason=data["reason"]))
+        return self._ticket_response(self._call(ticket_services.ticket_return, data, ticket=ticket, reason=data["reason"],
+                                                on=data.get("on")))
 
     @extend_schema(request=CloseInputSerializer, responses=ACTION_RESPONSES, summary=_("复查销号(责任督学)"))
     @action(detail=True, methods=["post"])
@@ -1094,7 +1146,7 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
         data = self._input(ExtensionInputSerializer)
         extension = self._call(
             ticket_services.extension_request, data, ticket=ticket, requested_deadline=data["requested_deadline"],
-            reason=data["reason"],
+            reason=data["reason"], on=data.get("on"),
         )
         return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -1104,7 +1156,8 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
         ticket = self.get_object()
         extension = get_object_or_404(Extension.objects.filter(ticket=ticket), pk=extension_id)
         data = self._input(ExtensionDecisionInputSerializer)
-        self._call(ticket_services.extension_decide, data, extension=extension, approve=data["approve"], note=data["note"])
+        self._call(ticket_services.extension_decide, data, extension=extension, approve=data["approve"], note=data["note"],
+                   on=data.get("on"))
         return self._ticket_response(ticket)
 
 

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,12 +25,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from schools.choices import SchoolKind
 from supervision import access, clock
-from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .models import MonthlySummary
 from .templatetags.coverage_tags import school_state
 
@@ -129,36 +129,47 @@ class CoverageForm(MonthForm):
         return self._zones.get(self.cleaned_data["zone"])
 
 
-def _coverage_scope_or_404(request):
+def _coverage_scope_or_404(request) -> selectors.RosterScope:
     """Office roles see their offices, supervisors their zones; school users have no coverage page."""
-    user = request.user
-    if user.is_superuser or access.offices_overseen_by(user).exists() or Role.SUPERVISOR in access.user_roles(user):
-        return access.schools_in_coverage_of(user)
-    raise Http404
+    scope = selectors.RosterScope.of(request.user)
+    if scope is None:
+        raise Http404
+    return scope
 
 
 def _coverage_context(request) -> dict:
     today = clock.today()
-    schools = _coverage_scope_or_404(request)
-    # The offices and zones in scope, for the filter's choices (the scope query compiled once).
-    pairs = set(schools.filter(is_active=True).order_by().values_list("office_id", "zone_id").distinct())
-    offices = list(Office.objects.filter(pk__in={o for o, _ in pairs}).order_by("division_code"))
-    zones = list(
-        Zone.objects.filter(pk__in={z for _, z in pairs if z}).select_related("office").order_by("office__division_code", "name")
-    )
+    scope = _coverage_scope_or_404(request)
+    # The offices and zones in scope, for the filter's choices.
+    if scope.offices is None:
+        offices = list(Office.objects.order_by("division_code"))
+        zones = list(Zone.objects.select_related("office").order_by("office__division_code", "name"))
+    else:
+        zones = list(
+            Zone.objects.filter(Q(office__in=scope.offices) | Q(pk__in=scope.zones))
+            .select_related("office").order_by("office__division_code", "name")
+        )
+        offices = list(
+            Office.objects.filter(Q(pk__in=scope.offices) | Q(pk__in={z.office_id for z in zones})).order_by(
+                "division_code"
+            )
+        )
     form = CoverageForm(request.GET or None, today=today, offices=offices, zones=zones)
     year, month = form.period
     if form.is_valid():
         data = form.cleaned_data
-        if data.get("office"):
-            schools = schools.filter(office=data["office"])
-        if data.get("zone"):
-            schools = schools.filter(zone=data["zone"])
-        if data.get("kind"):
-            schools = schools.filter(kind=data["kind"])
-    coverage = selectors.coverage_for_month(schools=schools, year=year, month=month, today=today)
+        scope = scope.narrowed(
+            office=data["office"].pk if data.get("office") else None,
+            zone=data["zone"].pk if data.get("zone") else None,
+            kind=data.get("kind") or None,
+        )
+    coverage = selectors.coverage_for_month(scope=scope, year=year, month=month, today=today)
+    # Each zone's supervisors as they were on the day the month is counted as at.
     leads: dict[int, list[str]] = {}
-    for a in ZoneAssignment.objects.filter(zone__in=zones).select_related("supervisor").order_by("-is_lead", "supervisor__name"):
+    for a in (
+        ZoneAssignment.objects.on(calendar.as_at(year, month, today)).filter(zone__in=[z.pk for z in zones])
+        .select_related("supervisor").order_by("-is_lead", "supervisor__name")
+    ):
         leads.setdefault(a.zone_id, []).append(a.supervisor.name)
     for group in coverage.zones:
         group.supervisor_names = leads.get(group.zone.pk, []) if group.zone else []
@@ -230,7 +241,7 @@ def coverage_workbook(coverage: selectors.Coverage) -> Workbook:
     return workbook
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def coverage_export(request):
     context = _coverage_context(request)
@@ -274,6 +285,10 @@ class SummaryForm(forms.Form):
                 "placeholder": gettext_lazy("本月督导工作开展情况、发现的主要问题及整改情况、经验与不足、下月工作打算……"),
             }
         ),
+    )
+    submitted_on = forms.DateField(
+        label=gettext_lazy("提交日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("默认今天;补填以前已报送的总结时填写实际报送的日期。"),
     )
 
 
@@ -343,13 +358,14 @@ def summary_edit(request, year: int, month: int):
     if request.method == "POST" and summary and summary.submitted_at:
         messages.error(request, _("月总结已提交,不能再修改。"))
         return redirect("inspections:summary_edit", year=year, month=month)
-    form = SummaryForm(request.POST or None, initial={"text": summary.text if summary else ""})
+    form = SummaryForm(request.POST or None, initial={"text": summary.text if summary else "", "submitted_on": today})
     status = 200
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
             services.monthly_summary_save(
-                supervisor=supervisor, year=year, month=month, text=form.cleaned_data["text"], submit=submit
+                supervisor=supervisor, year=year, month=month, text=form.cleaned_data["text"], submit=submit,
+                by=request.user, submitted_on=form.cleaned_data.get("submitted_on"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -4,6 +4,7 @@ and this month part-done with a few drafts. Deterministic (seeded), built throug
 and skipped when the office already has visits (idempotent)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 
@@ -67,22 +68,42 @@ def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
     services.checklist_submit(checklist=visit.checklist, user=user)
 
 
+@contextlib.contextmanager
+def history_entry_open(office: Office):
+    """The demo's months are entered as if each had been entered when it happened: while they are
+    built, the office's late-entry window reaches back two years; then it is put back."""
+    window = Office.objects.filter(pk=office.pk).values_list("late_entry_months", flat=True).get()
+    Office.objects.filter(pk=office.pk).update(late_entry_months=24)
+    try:
+        yield
+    finally:
+        Office.objects.filter(pk=office.pk).update(late_entry_months=window)
+
+
 @transaction.atomic
 def demo_year_build(*, office: Office, today: dt.date) -> int:
     """Build the demo year up to ``today``; returns how many visits were created (0 if already there)."""
     if Visit.objects.filter(office=office).exists():
         return 0
+    with history_entry_open(office):
+        return _demo_year_build(office=office, today=today)
+
+
+def _demo_year_build(*, office: Office, today: dt.date) -> int:
     rng = random.Random(office.division_code)
     methods_pool = list(VisitMethod.values)
     leads = {
         a.zone_id: a.supervisor
-        for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=True).select_related("supervisor__user")
+        for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=True)
+        .select_related("supervisor__user")
     }
     partners = {}
-    for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=False).select_related("supervisor"):
+    for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=False).select_related("supervisor"):
         partners.setdefault(a.zone_id, []).append(a.supervisor)
-    schools = [s for s in School.objects.filter(office=office, is_active=True, zone__isnull=False).order_by("code")
-               if s.zone_id in leads]
+    schools = [s for s in School.objects.current(office=office).with_current_zone().order_by("code")
+               if s.current_zone and s.current_zone.pk in leads]
+    for school in schools:
+        school.zone_id = school.current_zone.pk
     created = 0
     for month in range(FIRST_MONTH, today.month + 1):
         current = month == today.month
@@ -168,7 +189,9 @@ def _demo_photo(text_seed: int):
 
 def _demo_visit_with_problems(school, date, rng) -> None:
     """A recent visit to a demo school that found three problems, so its workspace has work to do."""
-    lead = ZoneAssignment.objects.filter(zone=school.zone_id, is_lead=True).select_related("supervisor__user").first()
+    lead = ZoneAssignment.objects.current().filter(zone=school.current_zone, is_lead=True).select_related(
+        "supervisor__user"
+    ).first()
     visit = services.visit_start(user=lead.supervisor.user, school=school, date=date, methods=["campus_walk", "file_review"])
     ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="未发现问题。")
     answers = [a for a in visit.checklist.answers.all() if a.code in PROBLEMS][:3]
@@ -197,7 +220,9 @@ def demo_rectification_build(*, office: Office, today: dt.date) -> int:
     answered = 0
     rng = random.Random(office.pk)
     for user in get_user_model().objects.filter(groups__name="school_user").order_by("username"):
-        for school in schools_acted_for_by(user).filter(office=office, zone__isnull=False):
+        for school in schools_acted_for_by(user).filter(office=office).current().with_current_zone():
+            if school.current_zone is None:
+                continue
             if Ticket.objects.filter(school=school).exclude(status=TicketStatus.CLOSED).count() < 3:
                 _demo_visit_with_problems(school, today - dt.timedelta(days=6), rng)
         tickets = Ticket.objects.filter(school__in=schools_acted_for_by(user), office=office).exclude(

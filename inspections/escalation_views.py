@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from supervision import access, clock
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Office
 
@@ -78,7 +79,7 @@ def escalation_detail(request, pk: int):
     _office_role_or_404(request.user)
     escalation = get_object_or_404(
         access.escalations_overseen_by(request.user).select_related(
-            "ticket__problem", "ticket__school__zone", "ticket__office", "decided_by"
+            "ticket__problem__zone", "ticket__school", "ticket__office", "decided_by"
         ),
         pk=pk,
     )
@@ -169,7 +170,7 @@ def escalation_policy(request):
     }, status=status)
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def urge_notice_pdf(request, pk: int):
     """The 督办通知书 of a confirmed 督办: for the office's roles, the school's own users and the

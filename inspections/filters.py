@@ -12,7 +12,7 @@ from supervision import access, clock
 from supervision.filters import StrictFilterSet
 from supervision.models import Office, Zone
 
-from . import selectors
+from . import rectification, selectors
 from .choices import Audience, ChecklistStatus, Severity, TicketStatus
 from .models import ChecklistTemplate, MonthlySummary, Plan, Problem, Ticket, Visit
 
@@ -48,7 +48,8 @@ class ChecklistTemplateFilter(StrictFilterSet):
 
 class VisitFilter(StrictFilterSet):
     school = IntegerFilter(label=_("学校"), field_name="school_id")
-    zone = IntegerFilter(label=_("责任区"), field_name="school__zone_id")
+    # The zone a visit counts for: the school's zone on the visit's day.
+    zone = IntegerFilter(label=_("责任区"), field_name="zone_id")
     supervisor = IntegerFilter(label=_("参加督学"), field_name="supervisors")
     status = django_filters.ChoiceFilter(label=_("清单状态"), field_name="checklist__status", choices=ChecklistStatus.choices)
     date_from = django_filters.DateFilter(label=_("督导日期起"), field_name="date", lookup_expr="gte")
@@ -62,7 +63,7 @@ class VisitFilter(StrictFilterSet):
 
 class ProblemFilter(StrictFilterSet):
     school = IntegerFilter(label=_("学校"), field_name="school_id")
-    zone = IntegerFilter(label=_("责任区"), field_name="school__zone_id")
+    zone = IntegerFilter(label=_("责任区"), field_name="zone_id")  # the zone of the day it was found
     item_code = django_filters.CharFilter(label=_("事项编号"), field_name="item_code", lookup_expr="iexact")
     severity = django_filters.ChoiceFilter(label=_("严重程度"), choices=Severity.choices)
     year, month = _month_filters("found_on")
@@ -96,8 +97,9 @@ class TicketFilter(StrictFilterSet):
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     office = django_filters.ModelChoiceFilter(label=_("督导室"), queryset=Office.objects.none(), empty_label=_("全部督导室"))
+    # The zone a ticket counts for: its problem's, the school's zone on the day it was found.
     zone = django_filters.ModelChoiceFilter(
-        label=_("责任区"), field_name="school__zone", queryset=Zone.objects.none(), empty_label=_("全部责任区")
+        label=_("责任区"), field_name="problem__zone", queryset=Zone.objects.none(), empty_label=_("全部责任区")
     )
     school = django_filters.ModelChoiceFilter(label=_("学校"), queryset=School.objects.none(), empty_label=_("全部学校"))
     kind = django_filters.ChoiceFilter(
@@ -110,11 +112,17 @@ class TicketFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=TicketStatus.choices, empty_label=_("全部状态"))
     # The month a problem was found: the ticket's opened_on is its problem's found_on (tickets_open).
     year, month = _month_filters("opened_on")
-    overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
+    found_from = django_filters.DateFilter(label=_("发现日期起"), field_name="opened_on", lookup_expr="gte")
+    found_to = django_filters.DateFilter(label=_("发现日期止"), field_name="opened_on", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(label=rectification.LABELS["overdue_open"], method="filter_overdue")
+    closed_late = django_filters.BooleanFilter(label=rectification.LABELS["closed_late"], method="filter_closed_late")
 
     class Meta:
         model = Ticket
-        fields = ["q", "office", "zone", "school", "kind", "item", "severity", "status", "year", "month", "overdue"]
+        fields = [
+            "q", "office", "zone", "school", "kind", "item", "severity", "status", "year", "month", "found_from",
+            "found_to", "overdue", "closed_late",
+        ]
 
     def __init__(self, *args, offices=None, zones=None, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,8 +149,15 @@ class TicketFilter(StrictFilterSet):
         return queryset.filter(Q(problem__in=problems.values("pk")) | Q(school__in=schools.values("pk")))
 
     def filter_overdue(self, queryset, name, value):
-        # Overdue is derived (ticket_services.is_overdue): not closed and past its deadline today.
+        # 逾期未整改 today (rectification.overdue_open): not closed and past its deadline.
         if value is None:
             return queryset
-        overdue = ~Q(status=TicketStatus.CLOSED) & Q(deadline__lt=clock.today())
+        overdue = rectification.overdue_open(clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_closed_late(self, queryset, name, value):
+        # 逾期整改 (rectification.closed_late): closed after its deadline.
+        if value is None:
+            return queryset
+        late = rectification.closed_late(clock.today())
+        return queryset.filter(late) if value else queryset.exclude(late)

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DateTimeField, Func, Q, QuerySet
-from django.utils import timezone, translation
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -29,7 +29,9 @@ from openpyxl.utils import get_column_letter
 from schools.choices import SchoolKind
 from schools.models import School
 from supervision import clock
+from supervision.models import Zone
 
+from . import rectification
 from .choices import Severity, TicketStatus
 from .models import Ticket
 
@@ -51,47 +53,12 @@ COLUMNS: list[tuple[str, int]] = [
     (gettext_lazy("销号日期"), 12),
 ]
 ROW_FIELDS = (
-    "problem__found_on", "school__name", "school__zone__name", "school__kind", "problem__item_code",
+    "problem__found_on", "school__name", "problem__zone__name", "school__kind", "problem__item_code",
     "problem__item_title", "problem__description", "problem__severity", "problem__opinion", "deadline", "status",
-    "closed_at",
+    "closed_on",
 )
 CHUNK = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def overdue_q(today: dt.date) -> Q:
-    """Overdue, derived in the query as ``ticket_services.is_overdue`` does: not closed, past its deadline."""
-    return ~Q(status=CLOSED) & Q(deadline__lt=today)
-
-
-class DayAfterStarts(Func):
-    """The instant the day after a date column begins in the current time zone (Asia/Shanghai),
-    so that "closed after the deadline day" compares two columns without converting every
-    closed_at to a local date (on SQLite that conversion is a Python call per row: 1.3 s for
-    50,000 tickets)."""
-
-    output_field = DateTimeField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql} + 1)::timestamp AT TIME ZONE %s)", [*params, timezone.get_current_timezone_name()]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # SQLite keeps datetimes as UTC text; China has kept UTC+8 all year since 1991.
-        sql, params = compiler.compile(self.source_expressions[0])
-        hours = clock.local_now().utcoffset().total_seconds() / 3600
-        return f"datetime({sql}, '+1 day', %s)", [*params, f"{-hours:+g} hours"]
-
-
-def closed_late_q() -> Q:
-    """Closed after its deadline: the 销号 instant falls after the deadline's day (Asia/Shanghai)."""
-    return Q(status=CLOSED, closed_at__gte=DayAfterStarts("deadline"))
-
-
-def days_overdue(*, status: str, deadline: dt.date, closed_at: dt.datetime | None, today: dt.date) -> int:
-    """Days past the deadline: until today for an open ticket, until 销号 for a closed one (0 if on time)."""
-    end = clock.date_of(closed_at) if status == CLOSED and closed_at else today
-    return max(0, (end - deadline).days)
 
 
 # --- The ledger page --------------------------------------------------------------------------------
@@ -108,7 +75,7 @@ def ledger_page(tickets: QuerySet[Ticket], *, number, count: int, per_page: int)
     paginator.count = count  # already counted (ledger_totals): no second COUNT(*)
     page = paginator.get_page(number)
     ids = list(page.object_list)
-    rows = Ticket.objects.filter(pk__in=ids).select_related("problem", "school__zone").in_bulk()
+    rows = Ticket.objects.filter(pk__in=ids).select_related("problem__zone", "school").in_bulk()
     page.object_list = [rows[pk] for pk in ids]
     return page
 
@@ -116,7 +83,7 @@ def ledger_page(tickets: QuerySet[Ticket], *, number, count: int, per_page: int)
 def ledger_totals(tickets: QuerySet[Ticket], *, today: dt.date) -> dict[str, int]:
     """Count by status and overdue, in one query."""
     counts = {status: Count("pk", filter=Q(status=status)) for status in TicketStatus.values}
-    return tickets.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)), **counts)
+    return tickets.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=rectification.overdue_open(today)), **counts)
 
 
 # --- The Excel export -------------------------------------------------------------------------------
@@ -129,12 +96,12 @@ def ledger_rows(tickets: QuerySet[Ticket], *, today: dt.date) -> Iterator[list]:
         {value: str(label) for value, label in choices.choices} for choices in (SchoolKind, Severity, TicketStatus)
     )
     rows = tickets.order_by(*ORDER).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK)
-    for found, school, zone, kind, code, title, description, severity, opinion, deadline, status, closed_at in rows:
+    for found, school, zone, kind, code, title, description, severity, opinion, deadline, status, closed_on in rows:
         yield [
             found, school, zone or "", kinds.get(kind, kind), f"{code} {title}", description,
             severities.get(severity, severity), opinion, deadline, statuses.get(status, status),
-            days_overdue(status=status, deadline=deadline, closed_at=closed_at, today=today),
-            clock.date_of(closed_at) if closed_at else None,
+            rectification.days_overdue(status=status, deadline=deadline, closed_on=closed_on, day=today),
+            closed_on,
         ]
 
 
@@ -195,7 +162,8 @@ def _text_cell(sheet, value):
 def lookback_tickets(tickets: QuerySet[Ticket], *, year: int) -> QuerySet[Ticket]:
     """回头看 (seed 003 §三(四)): tickets of problems found in ``year`` still open, or closed late."""
     # opened_on is the problem's found_on (tickets_open), and on the ticket row itself.
-    return tickets.filter(opened_on__year=year).filter(~Q(status=CLOSED) | closed_late_q())
+    today = clock.today()
+    return tickets.filter(opened_on__year=year).filter(rectification.open_on(today) | rectification.closed_late(today))
 
 
 @dataclass
@@ -234,22 +202,20 @@ def lookback_by_zone(tickets: QuerySet[Ticket]) -> list[LookbackZone]:
     counts over the ticket table alone, then the names of the schools counted (joining schools
     into the count would look tickets up school by school)."""
     counts = {
-        row["school_id"]: row
-        for row in tickets.order_by().values("school_id").annotate(
+        (row["problem__zone"], row["school_id"]): row
+        for row in tickets.order_by().values("problem__zone", "school_id").annotate(
             still_open=Count("pk", filter=~Q(status=CLOSED)), closed_late=Count("pk", filter=Q(status=CLOSED))
         )
     }
-    schools = (
-        School.objects.filter(pk__in=list(counts)).order_by("zone__name", "name").values("pk", "name", "zone_id", "zone__name")
-    )
+    # Grouped by the zone each problem was found in (a school that moved since counts for that zone).
+    names = dict(School.objects.filter(pk__in={s for _z, s in counts}).values_list("pk", "name"))
+    zone_names = dict(Zone.objects.filter(pk__in={z for z, _s in counts if z}).values_list("pk", "name"))
     zones: dict[int | None, LookbackZone] = {}
-    for school in schools:
-        zone_id = school["zone_id"]
+    for (zone_id, school_id), row in sorted(counts.items(), key=lambda kv: names.get(kv[0][1], "")):
         if zone_id not in zones:
-            zones[zone_id] = LookbackZone(pk=zone_id, name=school["zone__name"] or _("未划入责任区"))
-        row = counts[school["pk"]]
+            zones[zone_id] = LookbackZone(pk=zone_id, name=zone_names.get(zone_id) or _("未划入责任区"))
         zones[zone_id].schools.append(
-            LookbackSchool(pk=school["pk"], name=school["name"], still_open=row["still_open"], closed_late=row["closed_late"])
+            LookbackSchool(pk=school_id, name=names[school_id], still_open=row["still_open"], closed_late=row["closed_late"])
         )
     # Schools outside any zone come last.
     return sorted(zones.values(), key=lambda z: (z.pk is None, z.name))

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -24,9 +24,10 @@ from django.views.decorators.http import require_GET
 
 from supervision import access, clock
 from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
-from . import ledger
+from . import ledger, rectification, selectors
 from .choices import TicketStatus
 from .filters import TicketFilter
 from .models import TemplateItem, Ticket
@@ -50,19 +51,25 @@ class FastSelect(forms.Select):
 
 
 def _ledger_or_404(user) -> QuerySet[Ticket]:
-    """Office roles see their offices' ledger, supervisors their zones'; school users have none."""
+    """Office roles see their offices' ledger, supervisors their zones'; school users have none. Only
+    tickets that count: a reopened checklist's wait until it is submitted again."""
     if user.is_superuser or access.offices_overseen_by(user).exists() or Role.SUPERVISOR in access.user_roles(user):
-        return access.tickets_in_ledger_of(user)
+        return access.tickets_in_ledger_of(user).filter(selectors.counted_q("problem__"))
     raise Http404
 
 
 class Scope:
-    """The offices, zones and schools of a user's ledger, for the filter's choices (lazy querysets)."""
+    """The offices, zones and schools of a user's ledger, for the filter's choices (lazy querysets):
+    every office and zone its tickets count for, every school in the user's scope."""
 
-    def __init__(self, user):
+    def __init__(self, user, tickets: QuerySet[Ticket]):
         self.schools = access.schools_in_coverage_of(user).only("pk", "name").order_by("office__division_code", "name")
-        self.offices = Office.objects.filter(pk__in=self.schools.values("office_id")).order_by("division_code")
-        self.zones = Zone.objects.filter(pk__in=self.schools.values("zone_id")).order_by("office__division_code", "name")
+        self.offices = Office.objects.filter(
+            Q(pk__in=tickets.values("office_id")) | Q(pk__in=access.offices_overseen_by(user).values("pk"))
+        ).order_by("division_code")
+        self.zones = Zone.objects.filter(
+            Q(pk__in=tickets.values("problem__zone")) | Q(pk__in=access.zones_visible_to(user).values("pk"))
+        ).order_by("office__division_code", "name")
 
 
 def _years(today: dt.date) -> list[tuple[int, str]]:
@@ -85,7 +92,7 @@ def _item_choices(user) -> list[tuple[str, str]]:
 def _ledger_filter(request) -> tuple[TicketFilter, Scope]:
     """The user's ledger (404 for school users) under the filters of the request."""
     tickets = _ledger_or_404(request.user)
-    scope = Scope(request.user)
+    scope = Scope(request.user, tickets)
     filterset = TicketFilter(
         request.GET, queryset=tickets, request=request, offices=scope.offices, zones=scope.zones, schools=scope.schools
     )
@@ -122,8 +129,8 @@ def _decorate(page, *, today: dt.date) -> None:
     """Each row's derived days overdue and the link to its ticket."""
     detail = _detail_url_pattern()
     for ticket in page:
-        ticket.days_overdue = ledger.days_overdue(
-            status=ticket.status, deadline=ticket.deadline, closed_at=ticket.closed_at, today=today
+        ticket.days_overdue = rectification.days_overdue(
+            status=ticket.status, deadline=ticket.deadline, closed_on=ticket.closed_on, day=today
         )
         ticket.detail_url = detail.format(pk=ticket.pk)
 
@@ -190,7 +197,7 @@ def _office_label(filterset: TicketFilter, offices: list[Office]) -> str:
     return _("%(first)s等%(n)d个督导室") % {"first": offices[0].name, "n": len(offices)}
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def ledger_export(request):
     """The ledger as Excel with the page's filters, streamed from a temporary file."""
@@ -236,7 +243,7 @@ def lookback(request):
     year = form.chosen_year
     base = ledger.lookback_tickets(tickets, year=year)
     zones = ledger.lookback_by_zone(base)
-    scope = Scope(request.user)
+    scope = Scope(request.user, tickets)
     narrow = TicketFilter(
         {k: v for k, v in request.GET.items() if k in ("zone", "school")},
         queryset=base, offices=scope.offices, zones=scope.zones, schools=scope.schools,

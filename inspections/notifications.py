@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from supervision import access, clock
+from supervision.site import serving, site_url
 
 from .choices import EscalationLevel
 from .models import Escalation, Notification, Ticket, TicketReport
@@ -59,7 +60,8 @@ def emails_on_commit(notifications: list[Notification]) -> None:
         return
     from .tasks import notification_emails_send_task
 
-    transaction.on_commit(lambda: notification_emails_send_task.delay(ids), robust=True)
+    site = site_url()  # the links point where the person acting opened the site (supervision.site)
+    transaction.on_commit(lambda: notification_emails_send_task.delay(ids, site), robust=True)
 
 
 @transaction.atomic
@@ -71,9 +73,15 @@ def notify(*, users: Iterable, key: str, title: str, body: str, url: str, ticket
     return created
 
 
-def notification_emails_send(*, ids: list[int]) -> int:
+def notification_emails_send(*, ids: list[int], site: str = "") -> int:
     """Send the e-mail of each notification not e-mailed yet whose user has an address; returns how
-    many were sent. Safe to run twice: a row is claimed (emailed_at set) before it is sent."""
+    many were sent. Safe to run twice: a row is claimed (emailed_at set) before it is sent. Links
+    point at ``site`` (captured when the event happened) unless SITE_URL is set."""
+    with serving(site):
+        return _emails_send(ids)
+
+
+def _emails_send(ids: list[int]) -> int:
     pending = list(
         Notification.objects.filter(pk__in=ids, emailed_at=None).exclude(user__email="").select_related("user")
     )
@@ -104,7 +112,7 @@ def _email_body(notification: Notification) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         parts = [notification.body]
         if notification.url:
-            parts.append(_("查看详情:%(url)s") % {"url": settings.SITE_URL + notification.url})
+            parts.append(_("查看详情:%(url)s") % {"url": site_url() + notification.url})
         parts.append(_("(本邮件由教育督导系统自动发送,请勿直接回复。)"))
     return "\n\n".join(p for p in parts if p)
 

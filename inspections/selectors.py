@@ -1,39 +1,59 @@
 """Reads of the monthly loop; each runs a constant number of queries whatever the data size.
 
-Counting rules (used by summaries, coverage and later the reports):
-- a visit counts once it has a submitted checklist; drafts are "in progress";
-- a school is covered (全覆盖) in a month when it has at least one counted visit that month;
+Counting rules (used by summaries, coverage, the reports, the dashboard and the year-end summary):
+- a visit counts once its checklist is submitted; drafts and reopened checklists — and the problems
+  and tickets on them — count nowhere until submitted again (``counted_visits``, ``counted_problems``,
+  ``counted_tickets``);
+- a school is covered (全覆盖) in a month when it has at least one counted visit that month; the
+  schools a month is counted over are those in the roster (of the office, of the zone) on the day the
+  month is counted as at — its last day, or today while it runs (``calendar.as_at``), by their
+  membership of that day (``schools.selectors``);
 - a joint visit is one visit to the school and one person-visit (人次) for each supervisor present;
 - only routine visits (经常性督导) count; a special inspection's visits belong to its campaign;
-- a visit and its problems count for the zone the school was in on the day (Visit.zone), so a
-  school moved to another zone mid-year leaves its earlier visits with the zone that made them.
+- a visit and its problems count for the zone the school was in on the day (Visit.zone, set from the
+  membership of that day), so a school moved to another zone mid-year leaves its earlier visits with
+  the zone that made them.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from schools.choices import SchoolKind
-from schools.models import School
+from schools.models import SchoolMembership
 from supervision.models import Office, Supervisor, Zone
 
+from .calendar import REPORT_DAY, as_at, due_date, month_bounds
 from .choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
-from .models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Visit
+from .models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Ticket, Visit
 
-REPORT_DAY = 27  # zones file the monthly report by the 27th (seed 003 §三(三)2)
 WARNING_DAYS = 7  # a zone with gaps this close to the 27th is flagged (amber) before it turns late (red)
 LAST_VISIT_DAYS = 92  # the to-do shows a school's last visit within about three months
 
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+__all__ = ["REPORT_DAY", "month_bounds"]  # re-exported for the views that show the month's deadline
 
 
 def counted_visits() -> QuerySet[Visit]:
+    """Visits that count: routine (经常性督导), their checklist submitted."""
     return Visit.objects.filter(kind=VisitKind.ROUTINE, checklist__status=ChecklistStatus.SUBMITTED)
+
+
+def counted_q(problem: str = "") -> Q:
+    """The problems that count: found on a submitted checklist (routine or special), or raised without
+    a visit (an evaluation, a verified complaint). A draft's or a reopened checklist's count nowhere.
+    ``problem`` is the path to the problem ("problem__" from a ticket)."""
+    return Q(**{f"{problem}visit__isnull": True}) | Q(**{f"{problem}visit__checklist__status": ChecklistStatus.SUBMITTED})
+
+
+def counted_problems() -> QuerySet[Problem]:
+    return Problem.objects.filter(counted_q())
+
+
+def counted_tickets() -> QuerySet[Ticket]:
+    """Tickets of the problems that count (a reopened checklist's tickets wait until it is submitted again)."""
+    return Ticket.objects.filter(counted_q("problem__"))
 
 
 def open_problems() -> QuerySet[Problem]:
@@ -66,7 +86,7 @@ def problems_to_recheck(*, visit: Visit, include_rechecked_here: bool = False) -
 def checklist_for_form(*, visit_id: int) -> Checklist:
     """A checklist with everything the phone form shows, in a fixed number of queries."""
     return (
-        Checklist.objects.select_related("visit__school__zone", "visit__office", "visit__created_by", "plan_month")
+        Checklist.objects.select_related("visit__school", "visit__zone", "visit__office", "visit__created_by", "plan_month")
         .prefetch_related(
             "visit__supervisors",
             Prefetch(
@@ -85,7 +105,8 @@ def checklist_for_form(*, visit_id: int) -> Checklist:
 @dataclass
 class SchoolLine:
     """A school as the to-do and coverage lists show it: plain values rather than a School
-    instance, since an office lists a thousand of them on one page."""
+    instance, since an office lists a thousand of them on one page. ``office_id`` and ``zone_id``
+    are those of the day the list is as at."""
 
     pk: int
     code: str
@@ -97,8 +118,6 @@ class SchoolLine:
     draft_count: int = 0  # visits of the month still in draft
     last_visit: dt.date | None = None  # coverage: the last counted visit that month; to-do: within LAST_VISIT_DAYS
     my_draft: Visit | None = None  # set by the supervisor's home for a draft of theirs this month
-
-    FIELDS = ("pk", "code", "name", "kind", "office_id", "zone_id")
 
     @property
     def id(self) -> int:
@@ -112,8 +131,63 @@ class SchoolLine:
         return self.kind == SchoolKind.KINDERGARTEN
 
 
-def school_lines(schools: QuerySet[School], *order: str) -> list[SchoolLine]:
-    return [SchoolLine(*values) for values in schools.order_by(*order).values_list(*SchoolLine.FIELDS)]
+@dataclass
+class RosterScope:
+    """Whose schools a figure counts, each as at the day the figure is for: those of ``offices`` (an
+    office role's subtree) and of ``zones`` (a supervisor's zones) — both None means every school —
+    narrowed to one office, one zone or one kind if asked."""
+
+    offices: list[int] | None = None
+    zones: list[int] | None = None
+    office: int | None = None
+    zone: int | None = None
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, user) -> RosterScope | None:
+        """The schools a user follows (coverage, dashboards): an office role's offices and every office
+        below, a supervisor's zones today; None for anyone else (a school user)."""
+        from supervision import access
+
+        if user.is_superuser:
+            return cls()
+        offices = list(access.offices_overseen_by(user).values_list("pk", flat=True))
+        zones = list(access.zones_of_supervisor_today(user).values_list("pk", flat=True))
+        if not offices and not zones:
+            return None
+        return cls(offices=offices, zones=zones)
+
+    def narrowed(self, *, office=None, zone=None, kind=None) -> RosterScope:
+        return RosterScope(
+            offices=self.offices, zones=self.zones, office=office or self.office, zone=zone or self.zone,
+            kind=kind or self.kind,
+        )
+
+    def memberships_on(self, day: dt.date) -> QuerySet[SchoolMembership]:
+        """The membership periods of ``day`` of the schools in scope."""
+        periods = SchoolMembership.objects.on(day)
+        if self.offices is not None or self.zones is not None:
+            periods = periods.filter(Q(office__in=self.offices or []) | Q(zone__in=self.zones or []))
+        if self.office is not None:
+            periods = periods.filter(office=self.office)
+        if self.zone is not None:
+            periods = periods.filter(zone=self.zone)
+        if self.kind:
+            periods = periods.filter(school__kind=self.kind)
+        return periods
+
+    def school_ids_on(self, day: dt.date) -> QuerySet:
+        """The ids of the schools in scope on ``day``, as a subquery."""
+        return self.memberships_on(day).values("school")
+
+    def lines_on(self, day: dt.date) -> list[SchoolLine]:
+        """The schools in scope on ``day``, each with its office and zone of that day (1 query)."""
+        return [
+            SchoolLine(*row)
+            for row in self.memberships_on(day)
+            .values_list("school_id", "school__code", "school__name", "school__kind", "office_id", "zone_id")
+            .order_by("school__kind", "school__name")
+        ]
 
 
 @dataclass
@@ -136,20 +210,22 @@ class SupervisorTodo:
 def supervisor_todo(*, user, today: dt.date) -> SupervisorTodo:
     """This month's to-do for a supervisor: schools of my zones not visited yet, days left
     before the 27th, drafts in progress, and the plan's focus for the month."""
+    from supervision.access import zones_of_supervisor_today
+
     start, end = month_bounds(today.year, today.month)
-    due = dt.date(today.year, today.month, REPORT_DAY)
+    due = due_date(today.year, today.month)
     todo = SupervisorTodo(year=today.year, month=today.month, due=due, days_left=(due - today).days)
-    mine = School.objects.filter(
-        zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True, is_active=True
-    )
-    schools = school_lines(mine.distinct(), "zone__name", "kind", "name")
+    zones = {zone.pk: zone for zone in zones_of_supervisor_today(user)}
+    schools = RosterScope(zones=list(zones)).lines_on(today)
+    schools.sort(key=lambda s: (zones[s.zone_id].name, s.kind, s.name))
     # Visits are tallied in their own grouped query: joining them into the school list would
     # group every school column over the visits. The last visit is looked for in the last three
     # months only (schools are visited monthly), so the page costs the same in any year.
     tally = {
         row["school_id"]: row
         for row in counted_visits()
-        .filter(school__in=mine.values("pk"), date__gte=today - dt.timedelta(days=LAST_VISIT_DAYS))
+        .filter(school__in=RosterScope(zones=list(zones)).school_ids_on(today),
+                date__gte=today - dt.timedelta(days=LAST_VISIT_DAYS))
         .values("school_id")
         .annotate(this_month=Count("pk", filter=Q(date__range=(start, end))), last=Max("date"))
     }
@@ -181,8 +257,9 @@ class _Rate:
     """Coverage rate of anything with ``total`` and ``visited`` schools."""
 
     @property
-    def rate(self) -> int:
-        return round(100 * self.visited / self.total) if self.total else 0
+    def rate(self) -> int | None:
+        """Whole percent; None (printed 「—」) when there is no school to cover."""
+        return round(100 * self.visited / self.total) if self.total else None
 
     @property
     def not_visited(self) -> int:
@@ -251,22 +328,20 @@ class OfficeCoverage(_ZoneSums):
     zones: list[ZoneCoverage]
 
 
-def coverage_for_month(*, schools: QuerySet[School], year: int, month: int, today: dt.date) -> Coverage:
-    """全覆盖: every active school in scope with its visits that month, grouped by zone (4 queries).
-    A zone is late once the 27th has passed with schools still unvisited; in the last week before
-    the 27th a zone with gaps carries a warning."""
+def coverage_for_month(*, scope: RosterScope, year: int, month: int, today: dt.date) -> Coverage:
+    """全覆盖: every school in scope on the day the month is counted as at (its last day, or today),
+    with its counted visits that month, grouped by the zone it was in that day (4 queries). A zone is
+    late once the 27th has passed with schools still unvisited; in the last week before the 27th a
+    zone with gaps carries a warning."""
     start, end = month_bounds(year, month)
-    active = schools.filter(is_active=True)
+    rows = scope.lines_on(as_at(year, month, today))
     # Zones and offices are fetched once each, not joined into 1,000 school rows.
-    rows = school_lines(active, "office__division_code", "zone__name", "kind", "name")
     zones = Zone.objects.in_bulk({s.zone_id for s in rows if s.zone_id})
     offices = Office.objects.in_bulk({s.office_id for s in rows})
-    # Tallied by office (a few ids) rather than by re-running the scope's subquery; only the
-    # listed schools' rows are read.
     tally = {
         row["school_id"]: row
         for row in Visit.objects.filter(
-            school__office__in={s.office_id for s in rows}, date__range=(start, end), kind=VisitKind.ROUTINE
+            school__in=scope.school_ids_on(as_at(year, month, today)), date__range=(start, end), kind=VisitKind.ROUTINE
         )
         .values("school_id")
         .annotate(
@@ -274,14 +349,15 @@ def coverage_for_month(*, schools: QuerySet[School], year: int, month: int, toda
             draft_count=Count("pk", filter=Q(checklist__status=ChecklistStatus.DRAFT)),
             last_visit=Max("date", filter=Q(checklist__status=ChecklistStatus.SUBMITTED)),
         )
-    }
+    } if rows else {}
     for school in rows:
         row = tally.get(school.pk)
         if row:
             school.visit_count, school.draft_count, school.last_visit = (
                 row["visit_count"], row["draft_count"], row["last_visit"]
             )
-    due = dt.date(year, month, REPORT_DAY)
+    rows.sort(key=lambda s: (offices[s.office_id].division_code, zones[s.zone_id].name if s.zone_id else "", s.kind, s.name))
+    due = due_date(year, month)
     deadline_passed = today > due
     warning_window = not deadline_passed and (due - today).days <= WARNING_DAYS
     # Keyed by office too: schools outside any zone form one group per office.

@@ -10,14 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schools.choices import SchoolKind
 from schools.models import School
+from schools.selectors import Placement, placement_on
 from supervision import access, clock
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
+from . import calendar
 from .choices import (
     Audience,
     ChecklistStatus,
@@ -228,11 +231,45 @@ def _check_methods(methods: Iterable[str]) -> list[str]:
     return methods
 
 
-def _check_visit_date(date: dt.date, school: School) -> None:
+def _d(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def may_backfill(user, office_id: int) -> bool:
+    """补录: the user enters past records of this office (any earlier date, on behalf of others)."""
+    return access.offices_backfilled_by(user).filter(pk=office_id).exists()
+
+
+def entry_date_check(*, day: dt.date, office: Office, user, field: str = "date", what: str | None = None) -> None:
+    """The date a record is entered with (a visit, a report, a re-check, a close …): never in the
+    future; a supervisor or school may go back only as far as the office's late-entry window (this
+    month and ``office.late_entry_months`` before it); older records need 补录."""
+    today = clock.today()
+    what = what or _("日期")
+    if day > today:
+        raise ValidationError({field: _("%(what)s不能晚于今天。") % {"what": what}})
+    earliest = calendar.earliest_entry(today, office.late_entry_months)
+    if day < earliest and not may_backfill(user, office.pk):
+        raise ValidationError({field: _(
+            "%(what)s %(d)s 早于本督导室允许补填的期限(%(e)s 起);更早的记录请由有“补录”权限的人员录入。"
+        ) % {"what": what, "d": _d(day), "e": _d(earliest)}})
+
+
+def _placement(school: School, day: dt.date) -> Placement:
+    """Where the school was on the visit's day; a day it was not in any roster is refused."""
+    placement = placement_on(school, day)
+    if placement is None:
+        raise ValidationError({"date": _(
+            "%(d)s “%(school)s”不在本督导室名册中(尚未列入或已停办),不能记录该日的督导。"
+        ) % {"d": _d(day), "school": school.name}})
+    return placement
+
+
+def _check_visit_date(date: dt.date, school: School, user) -> Placement:
     if date > clock.today():
         raise ValidationError({"date": _("督导日期不能晚于今天。")})
-    if date.year < clock.today().year - 1:
-        raise ValidationError({"date": _("督导日期过早,请核对。")})
+    entry_date_check(day=date, office=school.office, user=user, what=_("督导日期"))
+    return _placement(school, date)
 
 
 def _supervisor_of(user) -> Supervisor:
@@ -248,30 +285,65 @@ def visit_start(
     methods: Iterable[str] = (), co_supervisors: Iterable[Supervisor] = (),
 ) -> Visit:
     """Start a visit and its checklist: the standing items of the school's template, this month's
-    focus items pre-selected, and the plan's every-month topics appended."""
-    supervisor = _supervisor_of(user)
-    if not access.schools_of_supervisor(user).filter(pk=school.pk).exists():
-        raise ValidationError(_("“%(school)s”不在您的责任区内,不能填报。") % {"school": school.name})
+    focus items pre-selected, and the plan's every-month topics appended.
+
+    A supervisor visits the schools of their zones *on the visit's day*; a visit entered late is
+    checked against its own day, and counts for the zone the school was in then. A 补录 holder enters
+    a past visit for the supervisors who made it (``co_supervisors``: the first one is its author)."""
+    co_supervisors = list(co_supervisors)
+    _check_visit_date(date, school, user)  # a day the school was not in the roster is refused first
+    if getattr(user, "supervisor", None) is None and may_backfill(user, school.office_id):
+        if not co_supervisors:
+            raise ValidationError({"co_supervisors": _("补录入校督导时请选择参加督导的督学。")})
+        supervisor, co_supervisors, entered_by = co_supervisors[0], co_supervisors[1:], user
+    else:
+        supervisor, entered_by = _supervisor_of(user), None
+        in_zone = access.schools_of_supervisor_on(user, date).filter(pk=school.pk).exists()
+        if not in_zone and not (date <= clock.today() and may_backfill(user, school.office_id)):
+            raise ValidationError(_("“%(school)s”%(when)s不在您的责任区内,不能填报。") % {
+                "school": school.name, "when": "" if date == clock.today() else _d(date) + " ",
+            })
     visit = _visit_create(
-        supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=left_at, methods=methods,
-        co_supervisors=co_supervisors, kind=VisitKind.ROUTINE,
+        user=user, supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=left_at,
+        methods=methods, co_supervisors=co_supervisors, kind=VisitKind.ROUTINE, entered_by=entered_by,
     )
     _checklist_build(visit)
     return visit
 
 
-def _visit_create(*, supervisor, school, date, arrived_at, left_at, methods, co_supervisors, kind) -> Visit:
-    _check_visit_date(date, school)
+def _visit_create(
+    *, user, supervisor, school, date, arrived_at, left_at, methods, co_supervisors, kind, entered_by=None,
+) -> Visit:
+    placement = _check_visit_date(date, school, user)
     co = [s for s in co_supervisors if s.pk != supervisor.pk]
-    foreign = [s.name for s in co if s.office_id != school.office_id]
+    foreign = [s.name for s in [supervisor, *co] if s.office_id != placement.office_id]
     if foreign:
         raise ValidationError({"co_supervisors": _("以下督学不属于本督导室:%(n)s") % {"n": "、".join(foreign)}})
     visit = Visit.objects.create(
-        office_id=school.office_id, school=school, zone_id=school.zone_id, date=date, arrived_at=arrived_at,
-        left_at=left_at, methods=_check_methods(methods), created_by=supervisor, kind=kind,
+        office_id=placement.office_id, school=school, zone_id=placement.zone_id, date=date, arrived_at=arrived_at,
+        left_at=left_at, methods=_check_methods(methods), created_by=supervisor, kind=kind, entered_by=entered_by,
     )
     visit.supervisors.set([supervisor, *co])
     return visit
+
+
+def facts_restamp(*, school: School, start: dt.date) -> None:
+    """After the school's memberships changed from ``start``: its visits, problems and tickets dated
+    from then on are credited to the office and zone of their own day (a back-dated move, a
+    correction of the day it joined)."""
+    from .models import Ticket
+
+    for period in school.memberships.overlapping(start, dt.date.max):
+        since = max(start, period.valid_from)
+        until = {"__lt": period.valid_to} if period.valid_to else {}
+        Visit.objects.filter(school=school, date__gte=since, **{f"date{k}": v for k, v in until.items()}).update(
+            office=period.office_id, zone=period.zone_id
+        )
+        problems = Problem.objects.filter(
+            school=school, found_on__gte=since, **{f"found_on{k}": v for k, v in until.items()}
+        )
+        problems.update(office=period.office_id, zone=period.zone_id)
+        Ticket.objects.filter(problem__in=problems.values("pk")).update(office=period.office_id)
 
 
 @transaction.atomic
@@ -286,7 +358,7 @@ def special_visit_start(
     supervisor = _supervisor_of(user)
     items = list(items)
     visit = _visit_create(
-        supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=None, methods=methods,
+        user=user, supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=None, methods=methods,
         co_supervisors=co_supervisors, kind=VisitKind.SPECIAL,
     )
     checklist = Checklist.objects.create(visit=visit, template=None, template_version=version)
@@ -331,7 +403,10 @@ def _checklist_build(visit: Visit) -> Checklist:
 def _check_editable(checklist: Checklist, user) -> None:
     if checklist.is_locked:
         raise ValidationError(_("清单已提交并锁定;如需修改,请先填写原因重新打开。"))
-    if not checklist.visit.supervisors.filter(user=user).exists():
+    visit = checklist.visit
+    if visit.entered_by_id == user.pk:  # a 补录 of a past visit is filled in by whoever entered it
+        return
+    if not visit.supervisors.filter(user=user).exists():
         raise ValidationError(_("只有参加本次督导的督学可以填写清单。"))
 
 
@@ -342,11 +417,19 @@ def visit_update(
     co_supervisors: Iterable[Supervisor] | None = None, summary: str | None = None,
 ) -> Visit:
     """Autosave of the visit header; only fields given change."""
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("checklist", "school").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("checklist", "school__office").get(pk=visit.pk)
     _check_editable(visit.checklist, user)
-    if date is not None:
-        _check_visit_date(date, visit.school)
-        visit.date = date
+    if date is not None and date != visit.date:
+        placement = _check_visit_date(date, visit.school, user)
+        if visit.kind == VisitKind.ROUTINE and visit.entered_by_id is None:
+            if not access.schools_of_supervisor_on(user, date).filter(pk=visit.school_id).exists() and not (
+                may_backfill(user, visit.school.office_id)
+            ):
+                raise ValidationError({"date": _("%(d)s “%(school)s”不在您的责任区内。") % {
+                    "d": _d(date), "school": visit.school.name}})
+        visit.date, visit.office_id, visit.zone_id = date, placement.office_id, placement.zone_id
+        # The problems found on a draft are found on the visit's day, in the zone of that day.
+        Problem.objects.filter(visit=visit).update(found_on=date, office=placement.office_id, zone=placement.zone_id)
     if arrived_at is not None:
         visit.arrived_at = arrived_at
     if left_at is not None:
@@ -359,7 +442,10 @@ def visit_update(
         visit.summary = summary
     # Write only the fields given: two autosaves of one header in flight must not undo each other.
     given = {"date": date, "arrived_at": arrived_at, "left_at": left_at, "methods": methods, "summary": summary}
-    visit.save(update_fields=[name for name, value in given.items() if value is not None] + ["updated_at"])
+    fields = [name for name, value in given.items() if value is not None]
+    if "date" in fields:
+        fields += ["office", "zone"]
+    visit.save(update_fields=fields + ["updated_at"])
     if co_supervisors is not None:
         co = [s for s in co_supervisors if s.office_id == visit.office_id]
         visit.supervisors.set([visit.created_by, *[s for s in co if s.pk != visit.created_by_id]])
@@ -534,13 +620,18 @@ def recheck_record(
             raise ValidationError(_("本次督导发现的问题无需在本次复查。"))
         date = visit.date
         mode = RecheckMode.ON_SITE
-    elif not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists():
-        raise ValidationError(_("只有该校的责任督学可以复查。"))
-    date = date or clock.today()
-    if date > clock.today():
-        raise ValidationError({"date": _("复查日期不能晚于今天。")})
+    else:
+        if not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists() and not may_backfill(
+            user, problem.office_id
+        ):
+            raise ValidationError(_("只有该校的责任督学可以复查。"))
+        date = date or clock.today()
+        if date > clock.today():
+            raise ValidationError({"date": _("复查日期不能晚于今天。")})
+        entry_date_check(day=date, office=problem.office, user=user, what=_("复查日期"))
     if date < problem.found_on:
-        raise ValidationError({"date": _("复查日期不能早于问题发现日期。")})
+        raise ValidationError({"date": _("复查日期 %(d)s 不能早于问题发现日期 %(f)s。") % {
+            "d": _d(date), "f": _d(problem.found_on)}})
     values = {"date": date, "mode": mode, "result": result, "notes": notes.strip(), "by": user}
     if visit is not None:
         recheck, _created = Recheck.objects.update_or_create(problem=problem, visit=visit, defaults=values)
@@ -553,12 +644,25 @@ def recheck_record(
 
 
 @transaction.atomic
-def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text: str, submit: bool = False) -> MonthlySummary:
-    """Save the supervisor's 月总结报告; submitting freezes its figures."""
+def monthly_summary_save(
+    *, supervisor: Supervisor, year: int, month: int, text: str, submit: bool = False, by=None,
+    submitted_on: dt.date | None = None,
+) -> MonthlySummary:
+    """Save the supervisor's 月总结报告; submitting freezes its figures. It is submitted today, or —
+    entered late — on the day given (``submitted_on``: within the late-entry window, earlier with 补录,
+    never before its month began)."""
     from .selectors import monthly_summary_figures
 
-    if (year, month) > (clock.today().year, clock.today().month):
+    today = clock.today()
+    if calendar.is_future_month(year, month, today):
         raise ValidationError(_("不能填写未来月份的总结。"))
+    if submit:
+        submitted_on = submitted_on or today
+        entry_date_check(day=submitted_on, office=supervisor.office, user=by or supervisor.user, field="submitted_on",
+                         what=_("提交日期"))
+        if submitted_on < dt.date(year, month, 1):
+            raise ValidationError({"submitted_on": _("%(y)d年%(m)d月的总结不能在该月开始前提交(所填 %(d)s)。") % {
+                "y": year, "m": month, "d": _d(submitted_on)}})
     summary, _created = MonthlySummary.objects.select_for_update().get_or_create(
         supervisor=supervisor, year=year, month=month
     )
@@ -569,6 +673,6 @@ def monthly_summary_save(*, supervisor: Supervisor, year: int, month: int, text:
         if not summary.text:
             raise ValidationError({"text": _("请填写总结内容后再提交。")})
         summary.figures = monthly_summary_figures(supervisor=supervisor, year=year, month=month)
-        summary.submitted_at = clock.now()
+        summary.submitted_on, summary.submitted_at = submitted_on, clock.now()
     summary.save()
     return summary

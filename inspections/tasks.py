@@ -26,5 +26,5 @@ def daily_rectification_checks(today: str | None = None) -> dict[str, int]:
     acks_late=True,
     ignore_result=True,
 )
-def notification_emails_send_task(ids: list[int]) -> int:
-    return notifications.notification_emails_send(ids=ids)
+def notification_emails_send_task(ids: list[int], site: str = "") -> int:
+    return notifications.notification_emails_send(ids=ids, site=site)

@@ -3,7 +3,9 @@
 问题必整改、整改必落实 (seed 003): each problem of a submitted checklist becomes a ticket; the school
 answers with a report and evidence; the supervisor re-checks and closes it (销号) or returns it.
 Every change goes through ``_move`` or ``_record``, which lock the row, check the version the user
-acted on, and write the history (who, when, what, from where).
+acted on, and write the history (who, when, what, from where). Each act carries the day it happened
+(``TicketEvent.occurred_on``: today, or — entered late — its real day) beside the instant it was
+recorded; a back-dated act never comes before what it acts on (a close before its report).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from supervision import clock
 
-from . import notifications
+from . import calendar, notifications
 from .choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
 from .models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
@@ -40,13 +42,24 @@ class StaleTicket(ValidationError):
     """Someone else changed the ticket since this user loaded it."""
 
 
-def allowed_actions(status: str) -> set[str]:
-    return {action for (origin, action) in TRANSITIONS if origin == status}
-
-
 def is_overdue(ticket: Ticket, today: dt.date | None = None) -> bool:
-    """Overdue is derived from the deadline, never stored."""
+    """逾期未整改, derived from the deadline, never stored (rectification.overdue_open for querysets)."""
     return ticket.status != TicketStatus.CLOSED and ticket.deadline < (today or clock.today())
+
+
+def _act_day(ticket: Ticket, *, on: dt.date | None, actor, what: str, not_before: dt.date | None = None,
+             not_before_what: str = "") -> dt.date:
+    """The day an act happened: today, or a day given (within the late-entry window, earlier with 补录),
+    never before ``not_before`` (the thing it acts on)."""
+    from .services import entry_date_check
+
+    day = on or clock.today()
+    if on is not None:
+        entry_date_check(day=day, office=ticket.office, user=actor, field="on", what=what)
+    if not_before is not None and day < not_before:
+        raise ValidationError({"on": _("%(what)s %(d)s 不能早于%(before)s %(b)s。") % {
+            "what": what, "d": _date(day), "before": not_before_what, "b": _date(not_before)}})
+    return day
 
 
 def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -59,17 +72,23 @@ def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
     return fresh
 
 
-def _record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | None = None,
-            from_status: str = "", to_status: str = "") -> TicketEvent:
+def _bump(ticket: Ticket) -> None:
+    """The ticket changed: a page or client holding the old version is now stale (StaleTicket)."""
     Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=clock.now())
     ticket.version += 1
+
+
+def _record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | None = None,
+            from_status: str = "", to_status: str = "", on: dt.date | None = None) -> TicketEvent:
+    _bump(ticket)
     return TicketEvent.objects.create(
-        ticket=ticket, action=action, actor=actor, note=note, ip_address=ip, from_status=from_status, to_status=to_status
+        ticket=ticket, action=action, actor=actor, note=note, ip_address=ip, from_status=from_status,
+        to_status=to_status, occurred_on=on or clock.today(),
     )
 
 
 def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, note: str = "",
-          ip: str | None = None) -> Ticket:
+          ip: str | None = None, on: dt.date | None = None) -> Ticket:
     ticket = _locked(ticket, expected_version)
     target = TRANSITIONS.get((ticket.status, action))
     if target is None:
@@ -81,10 +100,10 @@ def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, n
     ticket.status = target
     fields = ["status"]
     if target == C:
-        ticket.closed_at, ticket.closed_by = clock.now(), actor
-        fields += ["closed_at", "closed_by"]
+        ticket.closed_on, ticket.closed_at, ticket.closed_by = on or clock.today(), clock.now(), actor
+        fields += ["closed_on", "closed_at", "closed_by"]
     ticket.save(update_fields=fields)
-    _record(ticket, action, actor=actor, note=note, ip=ip, from_status=origin, to_status=target)
+    _record(ticket, action, actor=actor, note=note, ip=ip, from_status=origin, to_status=target, on=on)
     return ticket
 
 
@@ -100,7 +119,7 @@ def tickets_open(*, problems, actor) -> list[Ticket]:
         )
         if was_created:
             TicketEvent.objects.create(ticket=ticket, action=TicketAction.CREATED, actor=actor, to_status=O,
-                                       note=problem.opinion)
+                                       note=problem.opinion, occurred_on=problem.found_on)
             created.append(ticket)
     # The school sees the ticket at once: its users are told (inbox and e-mail).
     notifications.ticket_opened_notify(tickets=created)
@@ -114,10 +133,19 @@ def problem_raise(
 ) -> Problem:
     """A problem found outside a visit's checklist — a weak score in an evaluation (督导评估), a
     complaint verified as founded (举报投诉) — with its opinion and deadline; its rectification
-    ticket opens at once, exactly like one from a submitted checklist (问题必整改)."""
+    ticket opens at once, exactly like one from a submitted checklist (问题必整改). It counts for the
+    office and zone the school was in on ``found_on``."""
+    from schools.selectors import placement_on
+
     from .services import default_deadline
 
     errors = {}
+    placement = placement_on(school, found_on)
+    if found_on > clock.today():
+        errors["found_on"] = _("发现日期不能晚于今天。")
+    elif placement is None:
+        errors["found_on"] = _("%(d)s “%(school)s”不在名册中(尚未列入或已停办)。") % {
+            "d": _date(found_on), "school": school.name}
     if source not in ProblemSource.values or source == ProblemSource.CHECKLIST:
         errors["source"] = _("无效的问题来源。")
     if not description.strip():
@@ -132,7 +160,7 @@ def problem_raise(
     if errors:
         raise ValidationError(errors)
     problem = Problem.objects.create(
-        office_id=school.office_id, school=school, zone_id=school.zone_id, source=source, item_code=item_code[:16],
+        office_id=placement.office_id, school=school, zone_id=placement.zone_id, source=source, item_code=item_code[:16],
         item_title=item_title[:200], description=description.strip(), opinion=opinion.strip(), severity=severity,
         deadline=deadline, found_on=found_on, created_by=actor,
     )
@@ -141,9 +169,12 @@ def problem_raise(
 
 
 @transaction.atomic
-def ticket_start(*, ticket: Ticket, actor, expected_version: int | None = None, ip: str | None = None) -> Ticket:
+def ticket_start(*, ticket: Ticket, actor, expected_version: int | None = None, ip: str | None = None,
+                 on: dt.date | None = None) -> Ticket:
     """The school starts rectifying (整改中)."""
-    return _move(ticket, TicketAction.STARTED, actor=actor, expected_version=expected_version, ip=ip)
+    day = _act_day(ticket, on=on, actor=actor, what=_("开始整改日期"), not_before=ticket.opened_on,
+                   not_before_what=_("下达日期"))
+    return _move(ticket, TicketAction.STARTED, actor=actor, expected_version=expected_version, ip=ip, on=day)
 
 
 def current_report(ticket: Ticket) -> TicketReport:
@@ -157,29 +188,45 @@ def current_report(ticket: Ticket) -> TicketReport:
 
 @transaction.atomic
 def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: int | None = None,
-                         ip: str | None = None) -> Ticket:
-    """The school submits its rectification report (整改报告); report and evidence become immutable."""
+                         ip: str | None = None, on: dt.date | None = None) -> Ticket:
+    """The school submits its rectification report (整改报告) — today, or (entered late) on its real
+    day ``on``, never before the ticket was issued nor before the round's return; report and evidence
+    become immutable."""
     if not text.strip():
         raise ValidationError({"text": _("请填写整改情况说明。")})
     locked = _locked(ticket, expected_version)
     report = current_report(locked)
     if not report.evidence.exists():
         raise ValidationError(_("请至少上传一份佐证材料(照片或文件)后再提交。"))
-    report.text, report.submitted_at, report.submitted_by = text.strip(), clock.now(), actor
-    report.save(update_fields=["text", "submitted_at", "submitted_by"])
+    # A round begins when the ticket is issued or last sent back (退回): its report comes no earlier.
+    returned = locked.events.filter(action=TicketAction.RETURNED).order_by("-occurred_on").values_list(
+        "occurred_on", flat=True
+    ).first()
+    day = _act_day(locked, on=on, actor=actor, what=_("整改报告提交日期"),
+                   not_before=max(locked.opened_on, returned or locked.opened_on),
+                   not_before_what=_("本轮整改开始日期(下达或退回之日)"))
+    # Rectification had begun by the day of its report: a start the system noted when a file was
+    # uploaded later (entering a past report) is dated that day.
+    locked.events.filter(action=TicketAction.STARTED, occurred_on__gt=day).update(occurred_on=day)
+    report.text, report.submitted_on, report.submitted_at, report.submitted_by = text.strip(), day, clock.now(), actor
+    report.save(update_fields=["text", "submitted_on", "submitted_at", "submitted_by"])
     ticket = _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
-                   note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip)
+                   note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip, on=day)
     notifications.ticket_report_submitted_notify(ticket=ticket, report=report)
     return ticket
 
 
 @transaction.atomic
 def ticket_return(*, ticket: Ticket, actor, reason: str, expected_version: int | None = None,
-                  ip: str | None = None) -> Ticket:
+                  ip: str | None = None, on: dt.date | None = None) -> Ticket:
     """The supervisor sends the report back (退回) with reasons; the school rectifies again."""
     if not reason.strip():
         raise ValidationError({"reason": _("退回必须说明原因。")})
-    ticket = _move(ticket, TicketAction.RETURNED, actor=actor, expected_version=expected_version, note=reason.strip(), ip=ip)
+    submitted = ticket.reports.exclude(submitted_on=None).order_by("-round").values_list("submitted_on", flat=True).first()
+    day = _act_day(ticket, on=on, actor=actor, what=_("退回日期"), not_before=submitted,
+                   not_before_what=_("整改报告提交日期"))
+    ticket = _move(ticket, TicketAction.RETURNED, actor=actor, expected_version=expected_version, note=reason.strip(),
+                   ip=ip, on=day)
     report = ticket.reports.order_by("-round").first()
     report.return_reason = reason.strip()
     report.save(update_fields=["return_reason"])
@@ -190,14 +237,18 @@ def ticket_return(*, ticket: Ticket, actor, reason: str, expected_version: int |
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, actor, recheck: Recheck, expected_version: int | None = None,
                  ip: str | None = None) -> Ticket:
-    """销号: a ticket closes only after a re-check that found the problem rectified."""
+    """销号: a ticket closes only after a re-check that found the problem rectified; it is closed on the
+    re-check's day, which may not come before the latest rectification report."""
     if recheck is None or recheck.problem_id != ticket.problem_id or recheck.result != RecheckResult.RECTIFIED:
         raise ValidationError(_("销号前必须完成复查,且复查结果为“已整改到位”。"))
     last_report = ticket.reports.exclude(submitted_at=None).order_by("-submitted_at").first()
     if last_report and recheck.created_at < last_report.submitted_at:
         raise ValidationError(_("复查早于最新一次整改报告,请针对最新报告重新复查。"))
+    if last_report and last_report.submitted_on and recheck.date < last_report.submitted_on:
+        raise ValidationError({"date": _("复查(销号)日期 %(d)s 不能早于整改报告提交日期 %(r)s。") % {
+            "d": _date(recheck.date), "r": _date(last_report.submitted_on)}})
     return _move(ticket, TicketAction.CLOSED, actor=actor, expected_version=expected_version,
-                 note=recheck.notes, ip=ip)
+                 note=recheck.notes, ip=ip, on=recheck.date)
 
 
 # --- The school's report draft and its evidence (整改报告、佐证材料) ----------------------------------
@@ -217,10 +268,11 @@ def _draft_report(ticket: Ticket) -> TicketReport:
     return current_report(ticket)
 
 
-def _start_if_open(ticket: Ticket, *, actor, ip: str | None) -> Ticket:
+def _start_if_open(ticket: Ticket, *, actor, ip: str | None, on: dt.date | None = None) -> Ticket:
     """Writing the report or adding a file is starting the rectification (待整改 → 整改中)."""
     if ticket.status == O:
-        return _move(ticket, TicketAction.STARTED, actor=actor, expected_version=None, ip=ip)
+        return _move(ticket, TicketAction.STARTED, actor=actor, expected_version=None, ip=ip,
+                     on=max(on, ticket.opened_on) if on else None)
     return ticket
 
 
@@ -262,8 +314,7 @@ def _evidence_remove(ticket: Ticket, report: TicketReport, evidence: Evidence) -
     evidence.file.delete(save=False)
     evidence.delete()
     # No history row (the model has no such action) but the version moves: a page showing the file is stale.
-    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version + 1, updated_at=clock.now())
-    ticket.version += 1
+    _bump(ticket)
 
 
 @transaction.atomic
@@ -275,41 +326,42 @@ def evidence_delete(*, evidence: Evidence, actor, expected_version: int | None =
 
 @transaction.atomic
 def ticket_report_save(*, ticket: Ticket, actor, text: str, uploads=(), remove=(), submit: bool = False,
-                       expected_version: int | None = None, ip: str | None = None) -> Ticket:
+                       expected_version: int | None = None, ip: str | None = None,
+                       on: dt.date | None = None) -> Ticket:
     """The school's report form: keep the text typed so far, drop the files taken back, add the files
     chosen (all or none) and, if asked, submit the report (整改报告) — which needs the text and at
-    least one file."""
+    least one file. Two colleagues writing at once: every change moves the version, so the second,
+    sending the version they loaded, is refused (StaleTicket) instead of overwriting the first."""
     ticket = _locked(ticket, expected_version)
     report = _draft_report(ticket)
     for evidence in remove:
         _evidence_remove(ticket, report, evidence)
     inspected = _inspect_all(report, uploads)
     if text.strip() or inspected or submit:
-        ticket = _start_if_open(ticket, actor=actor, ip=ip)
+        ticket = _start_if_open(ticket, actor=actor, ip=ip, on=on)
     if report.text != text.strip():
         report.text = text.strip()
         report.save(update_fields=["text"])
+        _bump(ticket)  # a colleague's page with the old text is stale: their save is refused, not lost
     for item in inspected:
         _evidence_store(ticket, report, item, actor=actor, ip=ip)
     if submit:
-        ticket = ticket_report_submit(ticket=ticket, actor=actor, text=text, expected_version=None, ip=ip)
+        ticket = ticket_report_submit(ticket=ticket, actor=actor, text=text, expected_version=None, ip=ip, on=on)
     return ticket
 
 
 # --- Deadline extensions (申请延期) -------------------------------------------------------------------
 
 
-def school_year_end(today: dt.date) -> dt.date:
-    """The end of the current school year: 31 August (the coming one)."""
-    end = dt.date(today.year, 8, 31)
-    return end if today <= end else dt.date(today.year + 1, 8, 31)
-
-
 @transaction.atomic
 def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, reason: str,
-                      expected_version: int | None = None, ip: str | None = None) -> Extension:
-    """The school asks for a later deadline, with a reason; not past the end of the school year."""
+                      expected_version: int | None = None, ip: str | None = None,
+                      on: dt.date | None = None) -> Extension:
+    """The school asks for a later deadline, with a reason; not past the end of the school year (of
+    the day it asks)."""
     ticket = _locked(ticket, expected_version)
+    day = _act_day(ticket, on=on, actor=actor, what=_("申请日期"), not_before=ticket.opened_on,
+                   not_before_what=_("下达日期"))
     if ticket.status == C:
         raise ValidationError(_("该整改通知已销号,无需延期。"))
     if ticket.extensions.filter(status=ExtensionStatus.PENDING).exists():
@@ -320,7 +372,7 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
     if requested_deadline is None:
         errors["requested_deadline"] = _("请选择新的整改期限。")
     else:
-        year_end = school_year_end(clock.today())
+        year_end = calendar.school_year_end(day)
         if requested_deadline <= ticket.deadline:
             errors["requested_deadline"] = _("新的整改期限应晚于当前期限(%(d)s)。") % {"d": _date(ticket.deadline)}
         elif requested_deadline > year_end:
@@ -330,19 +382,24 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
     if errors:
         raise ValidationError(errors)
     extension = Extension.objects.create(
-        ticket=ticket, requested_deadline=requested_deadline, reason=reason.strip(), requested_by=actor
+        ticket=ticket, requested_deadline=requested_deadline, reason=reason.strip(), requested_by=actor,
+        requested_on=day,
     )
-    _record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip,
+    _record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip, on=day,
             note=_("申请延期至%(d)s:%(reason)s") % {"d": _date(requested_deadline), "reason": extension.reason})
     return extension
 
 
 @transaction.atomic
 def extension_decide(*, extension: Extension, actor, approve: bool, note: str = "",
-                     expected_version: int | None = None, ip: str | None = None) -> Extension:
-    """The supervisor approves (the deadline moves) or refuses (with a note) a pending request."""
+                     expected_version: int | None = None, ip: str | None = None,
+                     on: dt.date | None = None) -> Extension:
+    """The supervisor approves (the deadline moves) or refuses (with a note) a pending request, on the
+    day given (today by default), never before it was asked."""
     ticket = _locked(extension.ticket, expected_version)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    day = _act_day(ticket, on=on, actor=actor, what=_("审批日期"), not_before=extension.requested_on,
+                   not_before_what=_("申请日期"))
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("该延期申请已处理(%(s)s)。") % {"s": extension.get_status_display()})
     if ticket.status == C:
@@ -351,16 +408,19 @@ def extension_decide(*, extension: Extension, actor, approve: bool, note: str = 
     if not approve and not note:
         raise ValidationError({"note": _("不同意延期时请写明意见。")})
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note
-    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    extension.decided_by, extension.decided_on, extension.decided_at, extension.decision_note = (
+        actor, day, clock.now(), note
+    )
+    extension.save(update_fields=["status", "decided_by", "decided_on", "decided_at", "decision_note"])
     if approve:
         old = ticket.deadline
         ticket.deadline = extension.requested_deadline
         ticket.save(update_fields=["deadline"])
         text = _("整改期限由%(old)s延至%(new)s") % {"old": _date(old), "new": _date(ticket.deadline)}
-        _record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, note=f"{text}。{note}".rstrip("。") + "。")
+        _record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, on=day,
+                note=f"{text}。{note}".rstrip("。") + "。")
     else:
-        _record(ticket, TicketAction.EXTENSION_REFUSED, actor=actor, ip=ip, note=note)
+        _record(ticket, TicketAction.EXTENSION_REFUSED, actor=actor, ip=ip, on=day, note=note)
     return extension
 
 
@@ -403,8 +463,9 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     if result == RecheckResult.RECTIFIED:
         return ticket_close(ticket=ticket, actor=actor, recheck=recheck, expected_version=None, ip=ip)
     if ticket.status == S:
-        return ticket_return(ticket=ticket, actor=actor, reason=recheck.notes, expected_version=None, ip=ip)
-    _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck))
+        return ticket_return(ticket=ticket, actor=actor, reason=recheck.notes, expected_version=None, ip=ip,
+                             on=recheck.date)
+    _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
     return ticket
 
 
@@ -421,17 +482,21 @@ def tickets_apply_visit_rechecks(*, visit, actor, ip: str | None = None) -> list
             continue
         ticket = _locked(ticket, None)
         latest = ticket.reports.exclude(submitted_at=None).order_by("-submitted_at").first()
-        if recheck.result == RecheckResult.RECTIFIED and latest and recheck.created_at < latest.submitted_at:
-            # The school reported after the visit's re-check was written: the new report needs its own look.
-            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck) + _(
+        later_report = latest and (
+            recheck.created_at < latest.submitted_at or (latest.submitted_on and recheck.date < latest.submitted_on)
+        )
+        if recheck.result == RecheckResult.RECTIFIED and later_report:
+            # The school reported after the visit's re-check: the new report needs its own look.
+            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, on=recheck.date, note=_recheck_note(recheck) + _(
                 "学校其后提交了新的整改报告,请针对最新报告复查后销号。"))
         elif recheck.result == RecheckResult.RECTIFIED:
             ticket = ticket_close(ticket=ticket, actor=actor, recheck=recheck, expected_version=None, ip=ip)
-        elif ticket.status == S:
+        elif ticket.status == S and not later_report:
             reason = recheck.notes or _("入校复查:未整改到位。")
-            ticket = ticket_return(ticket=ticket, actor=actor, reason=reason, expected_version=None, ip=ip)
+            ticket = ticket_return(ticket=ticket, actor=actor, reason=reason, expected_version=None, ip=ip,
+                                   on=recheck.date)
         else:
-            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck))
+            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
         changed.append(ticket)
     return changed
 

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from supervision import access, clock
 from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 
-from . import ticket_services
+from . import calendar, ticket_services
 from .choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
 from .models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
 from .ticket_forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
@@ -108,9 +109,9 @@ def _draft_of(reports: list[TicketReport], ticket: Ticket) -> TicketReport | Non
     return None
 
 
-def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "", **forms):
+def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "", stale: bool = False, **forms):
     ticket = (
-        Ticket.objects.select_related("school__zone", "office", "problem__visit", "problem__answer", "closed_by")
+        Ticket.objects.select_related("school", "problem__zone", "office", "problem__visit", "problem__answer", "closed_by")
         .get(pk=ticket.pk)
     )
     user = request.user
@@ -143,6 +144,7 @@ def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "
         ),
         "events": list(ticket.events.select_related("actor")),
         "error": error,
+        "stale": stale,  # someone changed the ticket since this user loaded it: show what they saved
         "can_start": is_school and ticket.status == TicketStatus.OPEN,
         "can_report": is_school and ticket.status in ticket_services.DRAFT_STATUSES,
         "can_extend": is_school and open_ and pending is None,
@@ -154,7 +156,7 @@ def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "
         "RECTIFIED": RecheckResult.RECTIFIED,
         "NOT_RECTIFIED": RecheckResult.NOT_RECTIFIED,
         "max_evidence": ticket_services.MAX_EVIDENCE_PER_REPORT,
-        "year_end": ticket_services.school_year_end(clock.today()),
+        "year_end": calendar.school_year_end(clock.today()),
     }
     text = draft.text if draft else ""
     context["report_form"] = forms.get("report_form") or ReportForm(initial={**version, "text": text})
@@ -180,7 +182,8 @@ def _act(request, ticket: Ticket, form, key: str, call, *, success: str, anchor:
         call(data, data.get("version"))
     except ticket_services.StaleTicket as exc:
         current = Ticket.objects.get(pk=ticket.pk).version
-        return _render_detail(request, ticket, status=409, error=" ".join(exc.messages), **{key: form.with_version(current)})
+        return _render_detail(request, ticket, status=409, error=" ".join(exc.messages), stale=True,
+                              **{key: form.with_version(current)})
     except ValidationError as exc:
         # Field errors show at their field; the others at the top of the page, where they are seen
         # even when the action's form is no longer offered (e.g. the report was submitted meanwhile).
@@ -302,7 +305,7 @@ def _private(response, *, inline: bool):
     return response
 
 
-@login_required
+@login_or_token_required
 def evidence_download(request, pk):
     """An evidence file, only for users who may see its ticket (uploads are never served directly).
     Photos open in the browser; documents download under their original (Chinese) name."""
@@ -315,7 +318,7 @@ def evidence_download(request, pk):
     return _private(response, inline=inline)
 
 
-@login_required
+@login_or_token_required
 def recheck_photo(request, pk):
     photo = get_object_or_404(
         RecheckPhoto.objects.filter(recheck__problem__ticket__in=access.tickets_visible_to(request.user)), pk=pk

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supervision import access, clock
+from supervision.downloads import login_or_token_required
 from supervision.models import Supervisor
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
 from .forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from .models import ChecklistAnswer, Photo, Problem, Visit
@@ -92,7 +93,10 @@ def visit_start(request):
     supervisor = getattr(request.user, "supervisor", None)
     if supervisor is None or not supervisor.is_active:
         raise Http404
-    schools = access.schools_of_supervisor(request.user).filter(is_active=True).order_by("kind", "name")
+    # The schools of my zones today, and those of the days I may still enter a visit for (补填).
+    today = clock.today()
+    earliest = calendar.earliest_entry(today, supervisor.office.late_entry_months)
+    schools = access.schools_of_supervisor_between(request.user, earliest, today).order_by("kind", "name")
     colleagues = _colleagues(supervisor.office_id).exclude(pk=supervisor.pk)
     if request.method != "POST":
         form = VisitStartForm(schools=schools, colleagues=colleagues)
@@ -328,7 +332,7 @@ def photo_delete(request, pk, photo_pk):
     return _delete_from_item(request, pk, Photo, photo_pk, lambda p, user: services.photo_delete(photo=p, user=user), _photos_html)
 
 
-@login_required
+@login_or_token_required
 def photo(request, pk):
     """A photo, only for users who may open its visit (uploads are never served directly)."""
     photo = get_object_or_404(Photo.objects.filter(answer__checklist__visit__in=access.visits_readable_by(request.user)), pk=pk)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from schools.plaque import plaques_for_office, plaques_pdf
 from supervision import clock
 from supervision.models import Office, Zone
+from supervision.site import serving, site_url
 
 from .choices import ACTIVE_STATUSES, JobKind, JobStatus
 from .models import Job
@@ -54,6 +55,9 @@ class JobSpec:
     label: str = ""
     # (user, office, cleaned params) -> may this user start (or restart) such a job?
     may_start: Callable[[object, Office, dict], bool] = office_staff_may_start
+    # The file prints this site's address (QR codes): job_start keeps the address of the page that
+    # started it in params["site"], and the worker prints that one (supervision.site).
+    prints_site: bool = False
 
 
 def sha256_of(value) -> str:
@@ -101,8 +105,6 @@ def _photo_stamp(name: str) -> str:
 
 
 def _plaques_fingerprint(office: Office, params: dict) -> str:
-    from django.conf import settings
-
     plaques = _plaques_of(office, params)
     if not plaques:
         raise ValidationError(_("没有可打印的在办学校。"))
@@ -110,7 +112,6 @@ def _plaques_fingerprint(office: Office, params: dict) -> str:
     return sha256_of(
         {
             "version": PLAQUE_POSTER_VERSION,
-            "site": settings.SITE_URL,
             "plaques": [asdict(p) for p in plaques],
             "photos": {name: _photo_stamp(name) for name in photos},
         }
@@ -138,6 +139,7 @@ JOB_SPECS: dict[str, JobSpec] = {
         render=_plaques_render,
         describe=_plaques_describe,
         label=JobKind.PLAQUES.label,
+        prints_site=True,
     ),
 }
 
@@ -187,7 +189,12 @@ def job_start(*, kind: str, office: Office, params: dict | None, user) -> Job:
     one whose data changed since, gives a new job. The task is enqueued after commit.
     """
     spec = job_spec(kind)
-    params = spec.clean_params(office, params or {})
+    params = dict(params or {})
+    if spec.prints_site:
+        params.pop("site", None)  # never the caller's: the address of the request starting the job
+    params = spec.clean_params(office, params)
+    if spec.prints_site:
+        params = {**params, "site": site_url()}
     params_key = sha256_of(params)
     # Serialise starts for one office so two clicks at once cannot both create a job.
     Office.objects.select_for_update().filter(pk=office.pk).first()
@@ -243,7 +250,8 @@ def job_run(*, job_id: int, final_attempt: bool = True) -> Job | None:
         job.save(update_fields=["status", "attempts", "progress", "started_at"])
     spec = job_spec(job.kind)
     try:
-        content, filename = spec.render(job, _progress_reporter(job))
+        with serving(job.params.get("site")):
+            content, filename = spec.render(job, _progress_reporter(job))
         with transaction.atomic():
             job.result.save(filename, ContentFile(content), save=False)
             job.status = JobStatus.SUCCEEDED

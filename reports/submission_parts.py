@@ -11,6 +11,13 @@ from supervision.models import Office
 from .submissions import Period, SubmissionPart, register_submission_part
 
 
+def rate_cell(value: float | None):
+    """A rate in a workbook: the number, or 「—」 when it has no denominator (never 0.0)."""
+    from inspections.rectification import NO_RATE
+
+    return NO_RATE if value is None else value
+
+
 # --- 月度: the roll-up of the zones' monthly reports (责任区月报表汇总) ------------------------------
 
 
@@ -155,13 +162,15 @@ def annual_figures_workbook(figures) -> bytes:
               [_("提交月总结报告(份)"), figures.monthly_summaries], [_("经常性督导发现问题(个)"), figures.problems],
               [_("存在问题的学校(所)"), figures.schools_with_problems], [_("整改问题总数(个,含各来源)"), figures.problems_all],
               [_("已整改销号(个)"), figures.tickets_closed], [_("提交整改报告(份)"), figures.reports_submitted],
-              [_("逾期未整改(个)"), figures.overdue], [_("整改率(%)"), figures.rectification_rate],
+              [_("逾期整改(个)"), figures.closed_late], [_("逾期未整改(个)"), figures.overdue_open],
+              [_("整改率(%)"), rate_cell(figures.rectification_rate)],
+              [_("按期整改率(%)"), rate_cell(figures.on_time_rate)],
           ], [36, 14])
     wb.active.title = _("主要数据")
     sheet(wb.create_sheet(_("各责任区")), _("各责任区督导情况"),
           [_("责任区"), _("入校督导人次"), _("入校督导校次"), _("督导学校"), _("学校总数"), _("发现问题"), _("已整改"), _("整改率(%)")],
           [[z.name or _("未划区"), z.person_visits, z.school_visits, z.schools_visited, z.schools_total, z.problems, z.closed,
-            z.rectification_rate] for z in figures.zones], [24, 14, 14, 12, 12, 12, 12, 12])
+            rate_cell(z.rectification_rate)] for z in figures.zones], [24, 14, 14, 12, 12, 12, 12, 12])
     sheet(wb.create_sheet(_("问题分类")), _("发现问题按督导事项分类"), [_("编号"), _("督导事项"), _("问题数")],
           [[code, title, n] for code, title, n in figures.by_item], [10, 40, 10])
     sheet(wb.create_sheet(_("月度")), _("各月入校督导校次"), [_("月份"), _("校次")],

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from supervision import clock
+from supervision.downloads import login_or_token_required
 
 from . import selectors, services, submissions
 from .choices import JobKind, JobStatus
@@ -35,7 +36,7 @@ def job_detail(request, pk):
     return render(request, template, context)
 
 
-@login_required
+@login_or_token_required
 def job_download(request, pk):
     finished = selectors.jobs_visible_to(request.user).filter(status=JobStatus.SUCCEEDED).exclude(result="")
     job = get_object_or_404(finished.select_related("office"), pk=pk)

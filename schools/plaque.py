@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import qrcode
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
@@ -24,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.choices import SupervisorKind
 from supervision.models import Office, Zone, ZoneAssignment
+from supervision.site import site_url
 
-from .models import School
+from .models import School, SchoolMembership
 
 # 《中小学校责任督学挂牌督导办法》第三条 责任督学基本职责, word for word (printed on every plaque).
 RESPONSIBILITY_SUPERVISOR_DUTIES = (
@@ -94,28 +94,33 @@ class Plaque:
 
     @property
     def public_url(self) -> str:
-        return settings.SITE_URL + self.path
+        return site_url() + self.path
 
 
 # --- Selectors ------------------------------------------------------------------------------------
 
 
 def _plaque_schools() -> QuerySet[School]:
-    """Active schools with office, zone and active supervisors (lead first): two queries."""
+    """Schools in the roster today with office, today's zone and its supervisors today (lead first):
+    three queries."""
     assignments = (
-        ZoneAssignment.objects.filter(supervisor__is_active=True)
+        ZoneAssignment.objects.current().filter(supervisor__is_active=True)
         .select_related("supervisor")
         .order_by("-is_lead", "supervisor__name", "pk")
     )
-    return (
-        School.objects.filter(is_active=True)
-        .select_related("office", "zone")
+    memberships = (
+        SchoolMembership.objects.current().select_related("zone")
         .prefetch_related(Prefetch("zone__assignments", queryset=assignments))
+    )
+    return (
+        School.objects.current()
+        .select_related("office")
+        .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="open_memberships"))
     )
 
 
 def _plaque_of(school: School) -> Plaque:
-    zone = school.zone
+    zone = school.current_zone
     supervisors = tuple(
         PlaqueSupervisor(
             pk=a.supervisor.pk,
@@ -149,10 +154,9 @@ def plaque_for_code(*, code: str) -> Plaque | None:
 
 def plaques_for_office(*, office: Office, zone: Zone | None = None) -> list[Plaque]:
     """Plaques of every active school of an office (or of one of its zones), by zone then code."""
-    schools = _plaque_schools().filter(office=office)
-    if zone is not None:
-        schools = schools.filter(zone=zone)
-    return [_plaque_of(s) for s in schools.order_by("zone__name", "code")]
+    schools = _plaque_schools().current(office=office, zone=zone)
+    plaques = [_plaque_of(s) for s in schools.order_by("code")]
+    return sorted(plaques, key=lambda p: p.zone_name)  # stable: by zone, then code
 
 
 # --- Rendering ------------------------------------------------------------------------------------
@@ -244,7 +248,7 @@ def plaques_pdf(plaques: Iterable[Plaque], *, on_progress: Callable[[int, int], 
     fetcher = _url_fetcher()
     documents = []
     for done, plaque in enumerate(plaques, start=1):
-        html = HTML(string=plaque_poster_html(plaque), base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
+        html = HTML(string=plaque_poster_html(plaque), base_url=site_url() + "/", url_fetcher=fetcher)
         documents.append(html.render(font_config=font_config))
         if on_progress:
             on_progress(done, len(plaques))

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from supervision.models import ZoneAssignment
 
 from .filters import SchoolFilter
 from .forms import SchoolForm
+from .selectors import school_history
 from .services import SCHOOL_FIELDS, school_save
 
 PAGE_SIZE = 50
@@ -22,8 +22,9 @@ PAGE_SIZE = 50
 def school_list(request):
     schools = (
         access.schools_visible_to(request.user)
-        .select_related("office", "zone")
-        .order_by("office__division_code", "zone__name", "kind", "name")
+        .select_related("office")
+        .with_current_zone()
+        .order_by("office__division_code", "kind", "name")
     )
     filterset = SchoolFilter(request.GET, queryset=schools, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -43,21 +44,19 @@ def school_list(request):
 
 @login_required
 def school_detail(request, pk):
-    school = get_object_or_404(
-        access.schools_visible_to(request.user)
-        .select_related("office", "zone")
-        .prefetch_related(
-            Prefetch(
-                "zone__assignments",
-                queryset=ZoneAssignment.objects.select_related("supervisor").order_by("-is_lead"),
-            )
-        ),
-        pk=pk,
+    school = get_object_or_404(access.schools_visible_to(request.user).select_related("office", "merged_into"), pk=pk)
+    zone = school.current_zone
+    assignments = (
+        ZoneAssignment.objects.current().filter(zone=zone).select_related("supervisor").order_by("-is_lead")
+        if zone else []
     )
     return render(
         request,
         "schools/school_detail.html",
-        {"school": school, "can_manage": access.can_manage_office(request.user, school.office)},
+        {
+            "school": school, "zone": zone, "assignments": assignments, "history": school_history(school),
+            "can_manage": access.can_manage_office(request.user, school.office),
+        },
     )
 
 
@@ -85,6 +84,10 @@ def school_edit(request, pk=None):
                 office=data["office"],
                 code=school.code if school else data["code"],
                 zone=data["zone"],
+                active=data.get("is_active", True),
+                merged_into=data.get("merged_into"),
+                on=data["on"],
+                by=request.user,
                 **{k: data[k] for k in SCHOOL_FIELDS},
             )
         except ValidationError as exc:

@@ -6,30 +6,36 @@ filter, annotate and paginate with a constant number of SQL queries.
 
 Scope rules (DOMAIN.md "Who is who"):
 - office roles (admin, director, higher-office viewer) are guardian object permissions on an
-  Office and reach that office and every office below it;
-- a supervisor reaches the schools of the zones they are assigned to (derived through
-  ZoneAssignment, so moving a school to another zone moves its access at once);
-- a school user reaches only the school they hold ``act_for_school`` on.
+  Office and reach that office and every office below it — every school that was ever in their
+  roster, with its whole history;
+- a supervisor works on the schools that are in their zones today (their open ZoneAssignment and the
+  school's open SchoolMembership, so moving a school moves its access at once) and reads those
+  schools' whole history; they keep read access to what they did themselves (visits they attended,
+  the problems found there and their tickets) in a zone they have left;
+- a school user reaches only the school they hold ``act_for_school`` on;
+- 补录 (``backfill_office``, office admins by default, grantable) enters past records of an office.
 
 A missing object and a forbidden one both answer 404: use ``get_object_or_404(<selector>, pk=...)``.
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from schools.models import School
+from schools.models import School, SchoolMembership
 
 from .choices import Role
-from .models import Office, Supervisor, Zone
+from .models import Office, Supervisor, Zone, ZoneAssignment
 
 OVERSEE = "oversee_office"
 DIRECT = "direct_office"
 MANAGE = "manage_office"
+BACKFILL = "backfill_office"
 ACT_FOR_SCHOOL = "act_for_school"
 
-# Guardian permissions each office role carries (granted on one Office object).
+# Guardian permissions each office role carries (granted on one Office object). 补录 (BACKFILL) comes
+# with the admin role and may be granted to anyone of the office (services.backfill_grant).
 ROLE_OFFICE_PERMS: dict[str, tuple[str, ...]] = {
-    Role.OFFICE_ADMIN: (OVERSEE, MANAGE),
+    Role.OFFICE_ADMIN: (OVERSEE, MANAGE, BACKFILL),
     Role.DIRECTOR: (OVERSEE, DIRECT),
     Role.VIEWER: (OVERSEE,),
 }
@@ -97,7 +103,29 @@ def offices_directed_by(user) -> QuerySet[Office]:
     return _offices_with_perm(user, DIRECT)
 
 
+def zones_of_supervisor_today(user) -> QuerySet[Zone]:
+    """The zones an active supervisor is assigned to today (their open assignments)."""
+    return Zone.objects.filter(
+        pk__in=ZoneAssignment.objects.current()
+        .filter(supervisor__user=user, supervisor__is_active=True)
+        .values("zone")
+    )
+
+
+def _in_zones_today(zones: QuerySet[Zone]) -> Exists:
+    """A school (``OuterRef("pk")``) whose open membership is in one of ``zones``."""
+    return Exists(SchoolMembership.objects.current().filter(school=OuterRef("pk"), zone__in=zones.values("pk")))
+
+
+def _ever_in_offices(offices) -> Exists:
+    """A school (``OuterRef("pk")``) that was in the roster of one of ``offices`` on some day."""
+    return Exists(SchoolMembership.objects.filter(school=OuterRef("pk"), office__in=offices))
+
+
 def schools_visible_to(user) -> QuerySet[School]:
+    """Schools a user reads: office roles every school that was ever in their offices' rosters; a
+    supervisor the schools in their zones today and those of the visits they attended; a school user
+    their own."""
     if not user.is_authenticated:
         return School.objects.none()
     if user.is_superuser:
@@ -105,17 +133,49 @@ def schools_visible_to(user) -> QuerySet[School]:
     overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
     scope = (
         Q(office__in=overseen)
-        | Q(zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True)
+        | _ever_in_offices(overseen)
+        | _in_zones_today(zones_of_supervisor_today(user))
+        | Q(pk__in=_visits_attended_by(user).values("school"))
         | Q(schooluserobjectpermission__user=user, schooluserobjectpermission__permission__codename=ACT_FOR_SCHOOL)
     )
     return School.objects.filter(pk__in=School.objects.filter(scope).values("pk"))
 
 
 def schools_of_supervisor(user) -> QuerySet[School]:
-    """Exactly the schools of the zones this user supervises (the supervisor's workspace)."""
+    """Exactly the schools in the zones this user supervises today (the supervisor's workspace)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    return School.objects.filter(_in_zones_today(zones_of_supervisor_today(user)))
+
+
+def schools_of_supervisor_on(user, day) -> QuerySet[School]:
+    """The schools that were in this supervisor's zones on ``day``: both the school's membership and
+    the supervisor's assignment of that day (a visit entered late is checked against its own day)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    zones = ZoneAssignment.objects.on(day).filter(supervisor__user=user, supervisor__is_active=True).values("zone")
     return School.objects.filter(
-        zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True
-    ).distinct()
+        Exists(SchoolMembership.objects.on(day).filter(school=OuterRef("pk"), zone__in=zones))
+    )
+
+
+def schools_of_supervisor_between(user, start, end) -> QuerySet[School]:
+    """The schools that were in this supervisor's zones on some day of ``[start, end]`` — those a
+    visit entered late may be for (the visit's own day is checked when it is saved)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    zones = ZoneAssignment.objects.overlapping(start, end).filter(supervisor__user=user, supervisor__is_active=True)
+    return School.objects.filter(
+        Exists(SchoolMembership.objects.overlapping(start, end).filter(school=OuterRef("pk"), zone__in=zones.values("zone")))
+    )
+
+
+def _visits_attended_by(user):
+    from inspections.models import Visit
+
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    return Visit.objects.filter(supervisors__user=user)
 
 
 def schools_acted_for_by(user) -> QuerySet[School]:
@@ -131,13 +191,24 @@ def schools_managed_by(user) -> QuerySet[School]:
     return School.objects.filter(office__in=offices_managed_by(user).values("pk"))
 
 
+def offices_backfilled_by(user) -> QuerySet[Office]:
+    """Offices whose past records (补录) the user may enter: visits of any earlier date, and the real
+    dates of reports, re-checks, extensions and closes."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return _offices_with_perm(user, BACKFILL)
+
+
 def zones_visible_to(user) -> QuerySet[Zone]:
+    """Zones a user reads: every zone of the offices an office role oversees, a supervisor's zones today."""
     if not user.is_authenticated:
         return Zone.objects.none()
     if user.is_superuser:
         return Zone.objects.all()
     overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
-    scope = Q(office__in=overseen) | Q(assignments__supervisor__user=user)
+    scope = Q(office__in=overseen) | Q(pk__in=zones_of_supervisor_today(user).values("pk"))
     return Zone.objects.filter(pk__in=Zone.objects.filter(scope).values("pk"))
 
 
@@ -151,9 +222,9 @@ def supervisors_visible_to(user) -> QuerySet[Supervisor]:
     if user.is_superuser:
         return Supervisor.objects.all()
     overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
-    # A supervisor sees themself and the colleagues sharing one of their zones.
-    my_zones = Zone.objects.filter(assignments__supervisor__user=user).values("pk")
-    scope = Q(office__in=overseen) | Q(user=user) | Q(assignments__zone__in=my_zones)
+    # A supervisor sees themself and the colleagues sharing one of their zones today.
+    colleagues = ZoneAssignment.objects.current().filter(zone__in=zones_of_supervisor_today(user).values("pk"))
+    scope = Q(office__in=overseen) | Q(user=user) | Q(pk__in=colleagues.values("supervisor"))
     return Supervisor.objects.filter(pk__in=Supervisor.objects.filter(scope).values("pk"))
 
 
@@ -169,25 +240,37 @@ def can_manage_office(user, office: Office) -> bool:
 
 
 def visits_visible_to(user):
-    """Visits of the schools a user sees; a school user sees only submitted ones (not drafts)."""
+    """Visits a user reads: an office role those made in (or at schools ever in) its offices; a
+    supervisor every visit of the schools in their zones today and the visits they attended anywhere;
+    a school user only the submitted ones (not drafts) of their own school."""
     from inspections.choices import ChecklistStatus
     from inspections.models import Visit
 
     if not user.is_authenticated:
         return Visit.objects.none()
-    visible = Visit.objects.filter(school__in=schools_visible_to(user).values("pk"))
-    if user.is_superuser or user_roles(user) - {Role.SCHOOL_USER}:
-        return visible
-    return visible.filter(checklist__status=ChecklistStatus.SUBMITTED)
+    if user.is_superuser:
+        return Visit.objects.all()
+    overseen = offices_overseen_by(user).values("pk")
+    visible = Visit.objects.filter(
+        Q(office__in=overseen)
+        | Q(school__in=School.objects.filter(_ever_in_offices(overseen)).values("pk"))
+        | Q(school__in=schools_of_supervisor(user).values("pk"))
+        | Q(pk__in=_visits_attended_by(user).values("pk"))
+    )
+    acted_for = Q(school__in=schools_acted_for_by(user).values("pk"), checklist__status=ChecklistStatus.SUBMITTED)
+    return Visit.objects.filter(Q(pk__in=visible.values("pk")) | acted_for)
 
 
 def visits_editable_by(user):
-    """Visits a user may fill in: those they were present at as a supervisor."""
+    """Visits a user may fill in: those they were present at as a supervisor, and the past visits a
+    补录 holder entered for others."""
     from inspections.models import Visit
 
     if not user.is_authenticated:
         return Visit.objects.none()
-    return Visit.objects.filter(supervisors__user=user, supervisors__is_active=True).distinct()
+    return Visit.objects.filter(
+        Q(supervisors__user=user, supervisors__is_active=True) | Q(entered_by=user)
+    ).distinct()
 
 
 def visits_readable_by(user):
@@ -204,12 +287,12 @@ def visits_readable_by(user):
 
 def problems_visible_to(user):
     """Problems of the visits a user sees, and those raised without a visit (an evaluation, a
-    verified complaint) at the schools they see."""
+    verified complaint) that the user's tickets scope reaches."""
     from inspections.models import Problem
 
     return Problem.objects.filter(
         Q(visit__in=visits_visible_to(user).values("pk"))
-        | Q(visit__isnull=True, school__in=schools_visible_to(user).values("pk"))
+        | Q(visit__isnull=True, ticket__in=tickets_visible_to(user).values("pk"))
     )
 
 
@@ -277,9 +360,7 @@ def schools_in_coverage_of(user) -> QuerySet[School]:
     if user.is_superuser:
         return School.objects.all()
     overseen = _subtree(_offices_with_perm(user, OVERSEE)).values("pk")
-    scope = Q(office__in=overseen) | Q(
-        zone__assignments__supervisor__user=user, zone__assignments__supervisor__is_active=True
-    )
+    scope = Q(office__in=overseen) | _ever_in_offices(overseen) | _in_zones_today(zones_of_supervisor_today(user))
     return School.objects.filter(pk__in=School.objects.filter(scope).values("pk"))
 
 
@@ -294,7 +375,8 @@ def monthly_summaries_visible_to(user):
         return MonthlySummary.objects.all()
     overseen = offices_overseen_by(user).values("pk")
     return MonthlySummary.objects.filter(
-        Q(supervisor__user=user) | Q(supervisor__office__in=overseen, submitted_at__isnull=False)
+        Q(supervisor__user=user)
+        | Q(supervisor__office__in=overseen, submitted_at__isnull=False)
     )
 
 
@@ -317,7 +399,18 @@ def tickets_visible_to(user):
     return Ticket.objects.filter(
         Q(office__in=offices_overseen_by(user).values("pk"))
         | Q(school__in=schools_of_supervisor(user).values("pk"))
+        | Q(pk__in=_tickets_of_own_work(user).values("pk"))
         | Q(school__in=schools_acted_for_by(user).values("pk"))
+    )
+
+
+def _tickets_of_own_work(user):
+    """Tickets of the problems a supervisor found (on visits they attended): still theirs to read
+    after they leave the zone."""
+    from inspections.models import Ticket
+
+    return Ticket.objects.filter(
+        Q(problem__visit__in=_visits_attended_by(user).values("pk")) | Q(problem__created_by=user)
     )
 
 
@@ -331,7 +424,9 @@ def tickets_in_ledger_of(user):
     if user.is_superuser:
         return Ticket.objects.all()
     return Ticket.objects.filter(
-        Q(office__in=offices_overseen_by(user).values("pk")) | Q(school__in=schools_of_supervisor(user).values("pk"))
+        Q(office__in=offices_overseen_by(user).values("pk"))
+        | Q(school__in=schools_of_supervisor(user).values("pk"))
+        | Q(pk__in=_tickets_of_own_work(user).values("pk"))
     )
 
 
@@ -353,6 +448,14 @@ def tickets_rechecked_by(user):
     if not user.is_authenticated:
         return Ticket.objects.none()
     return Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk"))
+
+
+def tickets_backfilled_by(user):
+    """Tickets whose past acts (the school's report, a re-check, an extension, a close) a 补录 holder
+    enters with their real dates, on behalf of the school or the supervisor."""
+    from inspections.models import Ticket
+
+    return Ticket.objects.filter(office__in=offices_backfilled_by(user).values("pk"))
 
 
 def tickets_actionable_by(user):
@@ -405,11 +508,14 @@ def school_users_of(school: School):
 
 
 def supervisor_users_of(school: School):
-    """The active responsibility supervisors of the school's zone."""
-    if school.zone_id is None:
+    """The active responsibility supervisors of the school's zone today."""
+    zone = school.current_zone
+    if zone is None:
         return _active_users().none()
     return _active_users().filter(
-        pk__in=Supervisor.objects.filter(assignments__zone=school.zone_id, is_active=True).values("user")
+        pk__in=Supervisor.objects.filter(
+            assignments__in=ZoneAssignment.objects.current().filter(zone=zone), is_active=True
+        ).values("user")
     )
 
 
@@ -585,26 +691,29 @@ def evaluation_entries_scorable_by(user, stage: str):
 def monthly_report_zones_visible_to(user) -> QuerySet[Zone]:
     """Zones whose monthly report (月报表) a user reads: every zone of the offices an office role
     oversees (higher offices read their subtree), and the zones an active supervisor is assigned to
-    (lead or not). School users read none."""
+    today (lead or not). School users read none."""
     if not user.is_authenticated:
         return Zone.objects.none()
     if user.is_superuser:
         return Zone.objects.all()
-    scope = Q(office__in=offices_overseen_by(user).values("pk")) | Q(
-        assignments__supervisor__user=user, assignments__supervisor__is_active=True
-    )
+    scope = Q(office__in=offices_overseen_by(user).values("pk")) | Q(pk__in=zones_of_supervisor_today(user).values("pk"))
     return Zone.objects.filter(pk__in=Zone.objects.filter(scope).values("pk"))
 
 
-def monthly_report_zones_filed_by(user) -> QuerySet[Zone]:
-    """Zones whose report a user files (报送): those they lead (组长) as an active supervisor."""
+def zones_led_today_by(user) -> QuerySet[Zone]:
+    """The zones an active supervisor leads (组长) today."""
     if not user.is_authenticated:
         return Zone.objects.none()
     return Zone.objects.filter(
-        pk__in=Zone.objects.filter(
-            assignments__supervisor__user=user, assignments__supervisor__is_active=True, assignments__is_lead=True
-        ).values("pk")
+        pk__in=ZoneAssignment.objects.current()
+        .filter(supervisor__user=user, supervisor__is_active=True, is_lead=True)
+        .values("zone")
     )
+
+
+def monthly_report_zones_filed_by(user) -> QuerySet[Zone]:
+    """Zones whose report a user files (报送): those they lead (组长) today as an active supervisor."""
+    return zones_led_today_by(user)
 
 
 def monthly_report_zones_built_by(user) -> QuerySet[Zone]:
@@ -619,16 +728,23 @@ def monthly_report_zones_built_by(user) -> QuerySet[Zone]:
 
 
 def monthly_reports_visible_to(user):
-    """Every version (drafts and filed) of the reports of the zones a user reads."""
+    """Every version (drafts and filed) of the reports of the zones a user reads, and the reports a
+    lead filed in a zone they have since left."""
     from reports.monthly.models import ZoneMonthlyReport
 
-    return ZoneMonthlyReport.objects.filter(zone__in=monthly_report_zones_visible_to(user).values("pk"))
+    if not user.is_authenticated:
+        return ZoneMonthlyReport.objects.none()
+    return ZoneMonthlyReport.objects.filter(
+        Q(zone__in=monthly_report_zones_visible_to(user).values("pk")) | Q(filed_by=user)
+    )
 
 
 def monthly_report_leads_of(zone: Zone):
-    """The active lead supervisors (组长) of a zone, who are reminded to file."""
+    """The active lead supervisors (组长) of a zone today, who are reminded to file."""
     return _active_users().filter(
-        pk__in=Supervisor.objects.filter(assignments__zone=zone, assignments__is_lead=True, is_active=True).values("user")
+        pk__in=ZoneAssignment.objects.current().filter(zone=zone, is_lead=True, supervisor__is_active=True).values(
+            "supervisor__user"
+        )
     )
 
 
@@ -714,26 +830,16 @@ def dashboard_offices_of(user) -> QuerySet[Office]:
 
 
 def dashboard_zones_of(user) -> QuerySet[Zone]:
-    """Zones whose dashboard a supervisor reads: the zones they are assigned to, while active."""
-    if not user.is_authenticated:
-        return Zone.objects.none()
-    return Zone.objects.filter(
-        pk__in=Zone.objects.filter(
-            assignments__supervisor__user=user, assignments__supervisor__is_active=True
-        ).values("pk")
-    )
+    """Zones whose dashboard a supervisor reads: the zones they are assigned to today, while active."""
+    return zones_of_supervisor_today(user)
 
 
 # --- annual ---
 
 
 def annual_zones_led_by(user) -> QuerySet[Zone]:
-    """Zones whose annual summary (责任区年度总结) a supervisor writes: those they lead (组长), while active."""
-    if not user.is_authenticated:
-        return Zone.objects.none()
-    return Zone.objects.filter(
-        assignments__supervisor__user=user, assignments__supervisor__is_active=True, assignments__is_lead=True
-    )
+    """Zones whose annual summary (责任区年度总结) a supervisor writes: those they lead (组长) today."""
+    return zones_led_today_by(user)
 
 
 def annual_zones_readable_by(user) -> QuerySet[Zone]:
@@ -772,3 +878,23 @@ def annual_summaries_editable_by(user):
         Q(zone__isnull=True, office__in=offices_planned_by(user).values("pk"))
         | Q(zone__in=annual_zones_editable_by(user).values("pk"))
     )
+
+
+# --- setting offices up (the API's office and user endpoints) --------------------------------------
+
+
+def office_parents_managed_by(user) -> QuerySet[Office]:
+    """Offices a user may set new offices up under: those they administer that have a level below
+    them (a city's admin creates the counties of the city, nowhere else); a superuser any of them."""
+    from .choices import OfficeLevel
+
+    return offices_managed_by(user).exclude(level=OfficeLevel.COUNTY)
+
+
+def office_roles_of(codenames: set[str]) -> list[str]:
+    """The office roles a user's permissions on one office amount to: admin (manages), director
+    (directs), and viewer (上级督导室) when the user only reads."""
+    roles = [role for role, perm in ((Role.OFFICE_ADMIN, MANAGE), (Role.DIRECTOR, DIRECT)) if perm in codenames]
+    if codenames - {BACKFILL} == {OVERSEE}:  # 补录 may be granted on its own, it is no role
+        roles.append(Role.VIEWER)
+    return roles

@@ -12,9 +12,15 @@ class OfficeAdmin(GuardedModelAdmin):
 
 
 class ZoneAssignmentInline(admin.TabularInline):
+    """The zone's history of supervisors; changed through supervision.services (dated, no overlaps)."""
+
     model = ZoneAssignment
     extra = 0
-    autocomplete_fields = ["supervisor"]
+    fields = readonly_fields = ["supervisor", "is_lead", "valid_from", "valid_to", "recorded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Zone)

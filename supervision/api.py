@@ -6,10 +6,10 @@ gives them (anything outside it answers 404); only an admin of the object's offi
 400 in ``exception_handler``.
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from schools.models import School
 
-from . import access, services
+from . import access, selectors, services
 from .filters import SupervisorFilter, ZoneFilter
 from .models import Office, Supervisor, Zone, ZoneAssignment, phone_validator
 
@@ -130,14 +130,98 @@ class OfficeSerializer(serializers.ModelSerializer):
         model = Office
         fields = [
             "id", "name", "level", "level_label", "parent", "parent_name", "division_code", "address", "phone", "email",
+            "late_entry_months",
         ]
         read_only_fields = fields
 
 
-class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Supervision offices the user may read (their own, and every office below one they oversee)."""
+class OfficeWrites(permissions.BasePermission):
+    """Setting an office up needs the admin role on an office above county level (or a superuser);
+    changing an office's details needs the admin role on that very office (403 for a reader)."""
+
+    message = _("只有上级督导室的管理员可以设立下级督导室;只有本督导室的管理员可以修改本督导室的信息。")
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS or view.action != "create":
+            return True
+        return request.user.is_superuser or access.office_parents_managed_by(request.user).exists()
+
+    def has_object_permission(self, request, view, obj):
+        return (
+            request.method in permissions.SAFE_METHODS
+            or access.offices_managed_by(request.user).filter(pk=obj.pk).exists()
+        )
+
+
+class OfficeAdminInputSerializer(serializers.Serializer):
+    """The new office's first 督导室管理员 login."""
+
+    username = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=50, help_text=_("姓名"))
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, help_text=_("初始密码(至少8位,不能过于常见或全为数字)。")
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class OfficeCreateSerializer(serializers.ModelSerializer):
+    parent = ScopedPrimaryKeyRelatedField(
+        scope=access.office_parents_managed_by,
+        queryset=Office.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("上级督导室编号:您管理的市级或省级督导室(只有系统管理员可以不填)。"),
+    )
+    admin = OfficeAdminInputSerializer(write_only=True, help_text=_("同时创建的本督导室管理员账号。"))
+
+    class Meta:
+        model = Office
+        fields = ["name", "level", "parent", "division_code", "address", "phone", "email", "admin"]
+        # office_create checks the 行政区划代码 (six digits, unique) in the office's own words.
+        extra_kwargs = {"division_code": {"validators": []}}
+
+    def validate(self, attrs):
+        if attrs.get("parent") is None and not self.context["request"].user.is_superuser:
+            raise serializers.ValidationError({"parent": [_("请选择上级督导室。")]})
+        return attrs
+
+    def create(self, validated_data):
+        return services.office_create(**validated_data)
+
+    def to_representation(self, instance):
+        return OfficeSerializer(instance, context=self.context).data
+
+
+class OfficeUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = list(services.OFFICE_SETTING_FIELDS)
+
+    def update(self, instance, validated_data):
+        return services.office_update(
+            office=instance, **with_current(instance, validated_data, services.OFFICE_SETTING_FIELDS)
+        )
+
+    def to_representation(self, instance):
+        return OfficeSerializer(instance, context=self.context).data
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=OfficeCreateSerializer, responses={201: OfficeSerializer}, summary=_("设立下级督导室(并创建其管理员)")
+    ),
+    update=extend_schema(request=OfficeUpdateSerializer, responses=OfficeSerializer, summary=_("修改本督导室信息")),
+    partial_update=extend_schema(
+        request=OfficeUpdateSerializer, responses=OfficeSerializer, summary=_("修改本督导室信息")
+    ),
+)
+class OfficeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Supervision offices the user may read (their own, and every office below one they oversee).
+    A city's (or province's) admin sets up the offices below it, each with its first admin; an
+    office's own admin keeps its name and contact details."""
 
     serializer_class = OfficeSerializer
+    permission_classes = [permissions.IsAuthenticated, OfficeWrites]
     filterset_fields = ["level", "parent"]
     search_fields = ["name", "division_code"]
     ordering_fields = ["division_code", "name", "level"]
@@ -145,6 +229,13 @@ class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.offices_visible_to(self.request.user).select_related("parent")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return OfficeCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return OfficeUpdateSerializer
+        return OfficeSerializer
 
 
 # --- Zones ----------------------------------------------------------------------------------------
@@ -155,7 +246,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ZoneAssignment
-        fields = ["id", "name", "is_lead"]
+        fields = ["id", "name", "is_lead", "valid_from"]
 
 
 class ZoneMemberSerializer(AssignmentSerializer):
@@ -199,6 +290,7 @@ class ZoneSchoolsSerializer(serializers.Serializer):
         allow_empty=False,
         help_text=_("划入该责任区的学校编号(会从原责任区移出)。"),
     )
+    on = serializers.DateField(required=False, help_text=_("自何日起,默认今天;不能晚于今天。"))
 
 
 def _active_supervisors_visible_to(user):
@@ -220,6 +312,18 @@ class ZoneSupervisorsSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("组长的督学编号;不填则为列表中的第一位。"),
     )
+    on = serializers.DateField(required=False, help_text=_("自何日起,默认今天;不能晚于今天。"))
+
+
+class AssignmentPeriodSerializer(serializers.ModelSerializer):
+    """One period of a supervisor in a zone: [valid_from, valid_to), valid_to empty while it lasts."""
+
+    supervisor_name = serializers.CharField(source="supervisor.name", read_only=True)
+
+    class Meta:
+        model = ZoneAssignment
+        fields = ["id", "supervisor", "supervisor_name", "is_lead", "valid_from", "valid_to"]
+        read_only_fields = fields
 
 
 class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
@@ -236,11 +340,11 @@ class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
         return (
             access.zones_visible_to(self.request.user)
             .select_related("office")
-            .annotate(school_count=Count("schools", distinct=True))
+            .annotate(school_count=selectors.schools_today_count("zone"))
             .prefetch_related(
                 Prefetch(
                     "assignments",
-                    queryset=ZoneAssignment.objects.select_related("supervisor").order_by(
+                    queryset=ZoneAssignment.objects.current().select_related("supervisor").order_by(
                         "-is_lead", "supervisor__name"
                     ),
                 )
@@ -257,7 +361,8 @@ class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def schools(self, request, pk=None):
         zone = self.get_object()
-        services.zone_assign_schools(zone=zone, schools=self._input(ZoneSchoolsSerializer)["schools"])
+        data = self._input(ZoneSchoolsSerializer)
+        services.zone_assign_schools(zone=zone, schools=data["schools"], on=data.get("on"), by=request.user)
         return self._zone_response(zone)
 
     @extend_schema(request=ZoneSupervisorsSerializer, responses=ZoneSerializer, summary=_("设置责任督学和组长"))
@@ -265,8 +370,17 @@ class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
     def supervisors(self, request, pk=None):
         zone = self.get_object()
         data = self._input(ZoneSupervisorsSerializer)
-        services.zone_set_supervisors(zone=zone, supervisors=data["supervisors"], lead=data.get("lead"))
+        services.zone_set_supervisors(zone=zone, supervisors=data["supervisors"], lead=data.get("lead"),
+                                      on=data.get("on"))
         return self._zone_response(zone)
+
+    @extend_schema(responses=AssignmentPeriodSerializer(many=True), summary=_("责任督学任职记录"))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who was responsible for the zone when (every period, oldest first)."""
+        zone = self.get_object()
+        periods = zone.assignments.select_related("supervisor").order_by("valid_from", "supervisor__name")
+        return Response(AssignmentPeriodSerializer(periods, many=True).data)
 
 
 # --- Supervisors ----------------------------------------------------------------------------------
@@ -333,6 +447,9 @@ class SupervisorViewSet(ScopedViewSet):
             access.supervisors_visible_to(self.request.user)
             .select_related("office")
             .prefetch_related(
-                Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("zone").order_by("zone__name"))
+                Prefetch(
+                    "assignments",
+                    queryset=ZoneAssignment.objects.current().select_related("zone").order_by("zone__name"),
+                )
             )
         )

@@ -25,11 +25,13 @@ from reports.monthly import api as monthly_api
 from schools.api import SchoolViewSet
 
 from .api import OfficeViewSet, SupervisorViewSet, ZoneViewSet
+from .user_api import PasswordChangeView, UserViewSet
 
 router = DefaultRouter()
 router.register("offices", OfficeViewSet, basename="office")
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("supervisors", SupervisorViewSet, basename="supervisor")
+router.register("users", UserViewSet, basename="user")
 router.register("schools", SchoolViewSet, basename="school")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("checklist-templates", ChecklistTemplateViewSet, basename="checklist-template")
@@ -49,5 +51,6 @@ for module in (
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="api-password-change"),
     path("", include(router.urls)),
 ]

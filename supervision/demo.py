@@ -6,6 +6,7 @@ seed twice changes nothing.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -13,8 +14,9 @@ from django.db import transaction
 
 from schools.choices import Location, Ownership, SchoolKind
 from schools.models import School
-from schools.services import school_save
+from schools.services import UNCHANGED, school_save
 
+from . import clock
 from .choices import OfficeLevel, Role, SupervisorKind, ZoneCategory
 from .models import Office, Supervisor, Zone
 from .services import role_grant, supervisor_save, zone_save, zone_set_supervisors
@@ -151,6 +153,8 @@ def _login(username: str, name: str, *, superuser: bool = False):
 
 @transaction.atomic
 def seed_demo() -> list[DemoLogin]:
+    # The demo's roster dates from 1 January of last year: the demo builds last year and this one.
+    since = dt.date(clock.today().year - 1, 1, 1)
     offices: dict[str, Office] = {}
     for key, name, level, parent, code, phone, address in OFFICES:
         office, _ = Office.objects.update_or_create(
@@ -167,11 +171,13 @@ def seed_demo() -> list[DemoLogin]:
         zones[key] = zone_save(office=office, name=name, category=category, zone=existing)
 
     for n, (name, kind, location, ownership, zone_key, principal, address) in enumerate(SCHOOLS, start=1):
-        zone = zones[zone_key]
+        zone, code = zones[zone_key], f"3199{n:06d}"
+        # A school already in the roster keeps its history (the demo year moves some of them).
+        known = School.objects.filter(code=code).exists()
         school_save(
             office=zone.office,
-            code=f"3199{n:06d}",
-            zone=zone,
+            code=code,
+            zone=UNCHANGED if known else zone,
             name=name,
             kind=kind,
             location=location,
@@ -179,7 +185,7 @@ def seed_demo() -> list[DemoLogin]:
             principal=principal,
             address=address,
             phone=f"0435-72{n:05d}",
-            is_active=True,
+            on=since,
         )
 
     by_zone: dict[str, list[tuple[Supervisor, bool]]] = {key: [] for key in zones}
@@ -194,7 +200,7 @@ def seed_demo() -> list[DemoLogin]:
             by_zone[zone_key].append((supervisor, zone_key in leads))
     for zone_key, members in by_zone.items():
         lead = next((s for s, is_lead in members if is_lead), None)
-        zone_set_supervisors(zone=zones[zone_key], supervisors=[s for s, _ in members], lead=lead)
+        zone_set_supervisors(zone=zones[zone_key], supervisors=[s for s, _ in members], lead=lead, on=since)
 
     first_school = School.objects.get(code="3199000001")
     kindergarten = School.objects.get(name="蓝天幼儿园")

@@ -1,9 +1,10 @@
 """Filter sets shared by the organisation pages and the API."""
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SupervisorKind, ZoneCategory
+from .choices import Role, SupervisorKind, ZoneCategory
 from .models import Supervisor, Zone, ZoneAssignment
 
 
@@ -36,7 +37,7 @@ class SupervisorFilter(StrictFilterSet):
     def filter_unassigned(self, queryset, name, value):
         if value is None:
             return queryset
-        assigned = Exists(ZoneAssignment.objects.filter(supervisor=OuterRef("pk")))
+        assigned = Exists(ZoneAssignment.objects.current().filter(supervisor=OuterRef("pk")))
         return queryset.filter(~assigned if value else assigned)
 
 
@@ -47,3 +48,22 @@ class ZoneFilter(StrictFilterSet):
     class Meta:
         model = Zone
         fields = ["q", "category", "office"]
+
+
+class UserFilter(StrictFilterSet):
+    """The users list (API): search by login or name, one role, one login exactly, active or not."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    username = django_filters.CharFilter(label=_("登录名"), field_name="username")
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, field_name="groups__name")
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta:
+        model = get_user_model()
+        fields = ["q", "username", "role", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
 
+from . import clock
 from .choices import Role, SupervisorKind, ZoneCategory
 from .models import Office, Supervisor, Zone, phone_validator
 
@@ -32,14 +33,31 @@ class ZoneForm(OfficeChoiceMixin, forms.Form):
         self._setup_office(offices)
 
 
+class EffectiveDateField(forms.DateField):
+    """自何日起: the day a change of the roster takes effect (today by default, never a future day)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("自何日起"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        day = super().clean(value) or clock.today()
+        if day > clock.today():
+            raise forms.ValidationError(_("生效日期不能晚于今天。"))
+        return day
+
+
 class ZoneSchoolsForm(forms.Form):
-    """Bulk assignment: tick schools of the office to put them in this zone."""
+    """Bulk assignment: tick schools of the office to put them in this zone (from a day)."""
 
     schools = forms.ModelMultipleChoiceField(label=_("学校"), queryset=School.objects.none(), required=False)
+    on = EffectiveDateField()
 
     def __init__(self, *args, zone: Zone, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = School.objects.filter(office=zone.office_id)
+        self.fields["schools"].queryset = School.objects.current(office=zone.office_id)
 
 
 class ZoneSupervisorsForm(forms.Form):
@@ -47,6 +65,7 @@ class ZoneSupervisorsForm(forms.Form):
         label=_("责任督学"), queryset=Supervisor.objects.none(), required=False
     )
     lead = forms.ModelChoiceField(label=_("组长"), queryset=Supervisor.objects.none(), required=False)
+    on = EffectiveDateField()
 
     def __init__(self, *args, zone: Zone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,9 +82,13 @@ class ZoneSupervisorsForm(forms.Form):
 
 
 class SupervisorForm(OfficeChoiceMixin, forms.ModelForm):
+    # Not a model field of the form: the upload goes to supervisor_save, which stores only its
+    # re-encoded JPEG (a ModelForm would put the raw upload on the instance and save it as it came).
+    photo = forms.FileField(label=_("照片"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"}))
+
     class Meta:
         model = Supervisor
-        fields = ["name", "kind", "phone", "employer", "title", "duties", "is_active", "photo"]
+        fields = ["name", "kind", "phone", "employer", "title", "duties", "is_active"]
         widgets = {"duties": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, offices, **kwargs):
@@ -93,7 +116,7 @@ class OfficeUserForm(OfficeChoiceMixin, forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_office(offices)
-        self.fields["school"].queryset = School.objects.filter(office__in=offices).order_by("name")
+        self.fields["school"].queryset = School.objects.current(offices=offices).order_by("name")
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -120,7 +143,7 @@ class OfficeUserForm(OfficeChoiceMixin, forms.Form):
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = ["name", "address", "phone", "email"]
+        fields = ["name", "address", "phone", "email", "late_entry_months"]
 
 
 def add_service_errors(form: forms.Form, exc) -> None:

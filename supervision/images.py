@@ -1,12 +1,29 @@
 """Image uploads: checked to be images by content, re-encoded and downscaled."""
+import contextlib
 import hashlib
 import io
+import threading
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+_decoding = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_refused():
+    """Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES (to print what it can of a
+    broken image), after which a cut-off upload would decode as a half-grey picture; an upload must
+    decode completely, so the flag is off while one is decoded."""
+    with _decoding:
+        saved, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def image_reencode(*, upload, max_side: int = 1600) -> ContentFile:
@@ -18,8 +35,9 @@ def image_reencode(*, upload, max_side: int = 1600) -> ContentFile:
         )
     raw = upload.read()
     try:
-        image = Image.open(io.BytesIO(raw))
-        image.load()
+        with _truncated_refused():
+            image = Image.open(io.BytesIO(raw))
+            image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError(_("上传的文件不是有效的图片。")) from None
     image = ImageOps.exif_transpose(image).convert("RGB")

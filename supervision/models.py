@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from . import clock
 from .choices import OfficeLevel, SupervisorKind, ZoneCategory
 
 phone_validator = RegexValidator(
@@ -27,6 +28,12 @@ class Office(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("电子邮箱"), blank=True)
+    # Supervisors may enter visits and acts dated in this month and this many months before it; older
+    # records are entered by those holding 补录 (backfill_office).
+    late_entry_months = models.PositiveSmallIntegerField(
+        _("补填期限(月)"), default=1, validators=[MaxValueValidator(12)],
+        help_text=_("责任督学可补填本月及之前几个月的督导记录;更早的记录由有“补录”权限的人员录入。"),
+    )
 
     class Meta:
         verbose_name = _("督导室")
@@ -36,6 +43,7 @@ class Office(models.Model):
             ("oversee_office", _("查看本督导室及下级督导室")),
             ("direct_office", _("主持督导室工作(主任)")),
             ("manage_office", _("管理督导室名册")),
+            ("backfill_office", _("补录历史记录")),
         ]
 
     def __str__(self):
@@ -97,23 +105,57 @@ class Zone(models.Model):
         return self.name
 
 
+class AssignmentQuerySet(models.QuerySet):
+    """Periods ``[valid_from, valid_to)`` of supervisors in zones (see schools.models.MembershipQuerySet)."""
+
+    def on(self, day):
+        return self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=day), valid_from__lte=day)
+
+    def overlapping(self, start, end):
+        return self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=start), valid_from__lte=end)
+
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+
 class ZoneAssignment(models.Model):
-    """A supervisor assigned to a zone. A supervisor's access is derived from these rows,
-    so re-drawing a zone changes who sees which school at once."""
+    """One period of a supervisor in a zone (and whether they led it), ``[valid_from, valid_to)``;
+    the open period is the current assignment. Access is derived from these rows, so re-drawing a
+    zone changes who sees which school at once, while the history says who was responsible when."""
 
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="assignments")
     supervisor = models.ForeignKey(Supervisor, on_delete=models.CASCADE, related_name="assignments")
     is_lead = models.BooleanField(_("组长"), default=False)
+    valid_from = models.DateField(_("起始日期"), default=clock.today)
+    valid_to = models.DateField(_("截止日期(不含)"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任区督学")
         verbose_name_plural = _("责任区督学")
+        ordering = ["zone", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["zone", "supervisor"], name="zone_supervisor_once"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                name="zone_assignment_ends_after_it_starts",
+            ),
             models.UniqueConstraint(
-                fields=["zone"], condition=models.Q(is_lead=True), name="zone_has_one_lead"
+                fields=["zone", "supervisor"], condition=models.Q(valid_to__isnull=True), name="zone_supervisor_once"
+            ),
+            models.UniqueConstraint(
+                fields=["zone"], condition=models.Q(is_lead=True, valid_to__isnull=True), name="zone_has_one_lead"
             ),
         ]
+        indexes = [models.Index(fields=["supervisor", "valid_from"]), models.Index(fields=["zone", "valid_from"])]
+
+    @property
+    def last_day(self):
+        """The last day in this period (the day before ``valid_to``)."""
+        import datetime as dt
+
+        return self.valid_to - dt.timedelta(days=1) if self.valid_to else None
 
 
 class Throttle(models.Model):

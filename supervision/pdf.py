@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .site import site_url
+
 
 def offline_url_fetcher():
     from weasyprint.urls import URLFetcher
@@ -28,7 +30,7 @@ def offline_url_fetcher():
 def pdf_from_html(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=offline_url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=site_url() + "/", url_fetcher=offline_url_fetcher()).write_pdf()
 
 
 def pdf_from_template(template_name: str, context: dict) -> bytes:

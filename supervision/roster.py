@@ -7,6 +7,7 @@ they stay Chinese whatever the UI language, and the file is always written in Ch
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -33,7 +34,7 @@ from schools.choices import Location, Ownership, SchoolKind
 from schools.models import School
 from schools.services import school_save
 
-from . import access
+from . import access, clock
 from .choices import SupervisorKind
 from .models import Office, Supervisor, Zone, ZoneAssignment
 from .services import supervisor_save, zone_set_supervisors
@@ -188,12 +189,14 @@ def roster_export(*, offices: QuerySet[Office]) -> Workbook:
     zones reads 否, which on re-import keeps the existing leads unchanged.
     """
     office_ids = offices.values("pk")
-    schools = School.objects.filter(office__in=office_ids).select_related("zone").order_by(
+    schools = School.objects.filter(office__in=office_ids).with_current_zone().order_by(
         "office__division_code", "code"
     )
     supervisors = (
         Supervisor.objects.filter(office__in=office_ids)
-        .prefetch_related(Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("zone")))
+        .prefetch_related(
+            Prefetch("assignments", queryset=ZoneAssignment.objects.current().select_related("zone"))
+        )
         .order_by("office__division_code", "name", "phone")
     )
     zone_names = Zone.objects.filter(office__in=office_ids).order_by("name").values_list("name", flat=True)
@@ -205,7 +208,7 @@ def roster_export(*, offices: QuerySet[Office]) -> Workbook:
                 s.get_kind_display(),
                 s.get_ownership_display(),
                 s.get_location_display(),
-                s.zone.name if s.zone else "",
+                s.current_zone.name if s.current_zone else "",
                 s.address,
                 s.principal,
                 s.phone,
@@ -552,8 +555,11 @@ def _zone_missing(name: str) -> str:
 # --- The import ----------------------------------------------------------------------------------
 
 
-def roster_import(*, office: Office, file, user) -> RosterImportSummary:
-    """Load an office's schools and supervisors from the roster workbook — all or nothing.
+def roster_import(*, office: Office, file, user, on: dt.date | None = None) -> RosterImportSummary:
+    """Load an office's schools and supervisors from the roster workbook — all or nothing — with the
+    changes taking effect ``on`` (today by default): new schools join the roster that day, a school
+    in another zone moves that day, one marked not 在办 closes that day, and supervisors join or
+    leave zones that day.
 
     Every row of both sheets is checked first and every problem is reported at once
     (``RosterImportError``); only a clean file is written. Schools are matched by 学校标识码 and
@@ -563,6 +569,9 @@ def roster_import(*, office: Office, file, user) -> RosterImportSummary:
     """
     if not access.can_manage_office(user, office):
         raise ValidationError(_("您无权管理该督导室的名册。"))
+    on = on or clock.today()
+    if on > clock.today():
+        raise RosterImportError([RosterError("", None, "", _("生效日期 %(d)s 不能晚于今天。") % {"d": on.isoformat()})])
     workbook, errors = _open_workbook(file)
     if errors:
         raise RosterImportError(errors)
@@ -585,7 +594,7 @@ def roster_import(*, office: Office, file, user) -> RosterImportSummary:
     _check_supervisors(office, supervisors, zones, errors)
     if errors:
         raise RosterImportError(_sorted(errors))
-    return _write(office=office, schools=schools, supervisors=supervisors, zones=zones)
+    return _write(office=office, schools=schools, supervisors=supervisors, zones=zones, on=on, by=user)
 
 
 def _sorted(errors: list[RosterError]) -> list[RosterError]:
@@ -595,14 +604,16 @@ def _sorted(errors: list[RosterError]) -> list[RosterError]:
 
 @transaction.atomic
 def _write(
-    *, office: Office, schools: list[_Row], supervisors: list[_Row], zones: dict[str, Zone]
+    *, office: Office, schools: list[_Row], supervisors: list[_Row], zones: dict[str, Zone], on: dt.date, by
 ) -> RosterImportSummary:
     summary = RosterImportSummary()
     errors: list[RosterError] = []
 
     def save_school(data: dict, school: School | None) -> School:
-        code, zone_name = data.pop("code"), data.pop("zone")
-        return school_save(office=office, code=code, zone=zones.get(zone_name), school=school, **data)
+        code, zone_name, active = data.pop("code"), data.pop("zone"), data.pop("is_active")
+        return school_save(
+            office=office, code=code, zone=zones.get(zone_name), school=school, active=active, on=on, by=by, **data
+        )
 
     def save_supervisor(data: dict, supervisor: Supervisor | None) -> Supervisor:
         del data["zones"], data["is_lead"]
@@ -623,7 +634,7 @@ def _write(
         raise RosterImportError(_sorted(errors))
     listed = {supervisor: [zones[name] for name in row.data["zones"]] for row, supervisor in saved}
     leads = {zones[name]: supervisor for row, supervisor in saved if row.data["is_lead"] for name in row.data["zones"]}
-    summary.zones_changed = _set_zone_members(office=office, listed=listed, leads=leads)
+    summary.zones_changed = _set_zone_members(office=office, listed=listed, leads=leads, on=on)
     return summary
 
 
@@ -656,11 +667,13 @@ def _service_errors(title: str, number: int, columns: tuple[Column, ...], exc: V
     return [RosterError(title, number, "", message) for message in exc.messages]
 
 
-def _set_zone_members(*, office: Office, listed: dict[Supervisor, list[Zone]], leads: dict[Zone, Supervisor]) -> int:
-    """Apply the sheet's zone memberships, keeping supervisors the file does not mention."""
+def _set_zone_members(
+    *, office: Office, listed: dict[Supervisor, list[Zone]], leads: dict[Zone, Supervisor], on: dt.date
+) -> int:
+    """Apply the sheet's zone memberships from ``on``, keeping supervisors the file does not mention."""
     in_file = {s.pk for s in listed}
     current: dict[int, list[ZoneAssignment]] = {}
-    for assignment in ZoneAssignment.objects.filter(zone__office=office).select_related("supervisor"):
+    for assignment in ZoneAssignment.objects.current().filter(zone__office=office).select_related("supervisor"):
         current.setdefault(assignment.zone_id, []).append(assignment)
     changed = 0
     for zone in Zone.objects.filter(office=office).order_by("name"):
@@ -671,6 +684,6 @@ def _set_zone_members(*, office: Office, listed: dict[Supervisor, list[Zone]], l
         lead = leads.get(zone) or (old_lead if old_lead in members else None)
         if {s.pk for s in members} == {a.supervisor_id for a in before} and (lead is None or lead == old_lead):
             continue
-        zone_set_supervisors(zone=zone, supervisors=members, lead=lead)
+        zone_set_supervisors(zone=zone, supervisors=members, lead=lead, on=on)
         changed += 1
     return changed

@@ -3,6 +3,8 @@
 Only admins of an office reach them (``access.offices_managed_by``); everyone else, and any
 office outside the admin's own, gets 404. The work is done in ``supervision.roster``.
 """
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import access, clock
+from .downloads import login_or_token_required
 from .models import Office
 from .roster import (
     RosterError,
@@ -47,7 +50,7 @@ def _chosen_office(offices: list[Office], pk: str | None) -> Office | None:
     return offices[0] if len(offices) == 1 else None
 
 
-def _page(request, offices, office, *, errors=(), status=200):
+def _page(request, offices, office, *, errors=(), status=200, on=None):
     return render(
         request,
         "supervision/roster.html",
@@ -57,9 +60,21 @@ def _page(request, offices, office, *, errors=(), status=200):
             "columns": roster_columns(),
             "errors": errors,
             "max_bytes": settings.ROSTER_MAX_UPLOAD_BYTES,
+            "today": clock.today(),
+            "on": on or clock.today(),
         },
         status=status,
     )
+
+
+def _effective_date(value: str | None):
+    """The import's 生效日期 (today when left empty); None when it cannot be read."""
+    if not value:
+        return clock.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _download(workbook, filename: str) -> FileResponse:
@@ -78,7 +93,7 @@ def roster_page(request):
     return _page(request, offices, _chosen_office(offices, request.GET.get("office")))
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def roster_template(request):
     offices = _offices_or_404(request)
@@ -87,7 +102,7 @@ def roster_template(request):
     return _download(roster_template_workbook(zone_names=zone_names), _("督导室名册模板.xlsx"))
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def roster_export(request):
     offices = _offices_or_404(request)
@@ -105,20 +120,23 @@ def roster_import(request):
     offices = _offices_or_404(request)
     office = _chosen_office(offices, request.POST.get("office"))
     upload = request.FILES.get("file")
+    on = _effective_date(request.POST.get("on"))
     problem = None
     if office is None:
         problem = _("请选择要导入的督导室。")
     elif upload is None:
         problem = _("请选择要上传的名册文件(.xlsx)。")
+    elif on is None:
+        problem = _("生效日期格式不正确,请按 年-月-日 填写。")
     if problem:
-        return _page(request, offices, office, errors=[RosterError("", None, "", problem)], status=400)
+        return _page(request, offices, office, errors=[RosterError("", None, "", problem)], status=400, on=on)
     try:
-        summary = roster_import_file(office=office, file=upload, user=request.user)
+        summary = roster_import_file(office=office, file=upload, user=request.user, on=on)
     except RosterImportError as exc:
-        return _page(request, offices, office, errors=exc.roster_errors, status=400)
+        return _page(request, offices, office, errors=exc.roster_errors, status=400, on=on)
     except ValidationError as exc:
         errors = [RosterError("", None, "", message) for message in exc.messages]
-        return _page(request, offices, office, errors=errors, status=400)
+        return _page(request, offices, office, errors=errors, status=400, on=on)
     messages.success(
         request,
         _(

@@ -17,8 +17,9 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The public address printed on plaque posters (QR codes must point to a reachable URL).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address printed on QR posters and in e-mails (it must be reachable from parents' phones).
+# Unset: the address the page was opened with (supervision.site); set, it wins.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "supervision.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "supervision.site.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -102,7 +104,7 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "supervision.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,6 +166,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Without a real `celery beat` (the embedded default), `manage.py runserver` runs this schedule in a
+# thread of its own (supervision/scheduler.py); false when a beat process runs it.
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
 # Beat schedules live here, in one place; later issues add the monthly report jobs.
 CELERY_BEAT_SCHEDULE: dict = {
     # Rectification: deadline-soon and overdue notices, escalation proposals (safe to run twice).
@@ -218,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SchoolKindEnum": "schools.choices.SchoolKind",
         "SupervisorKindEnum": "supervision.choices.SupervisorKind",
+        # Offices and evaluation results both have a "level"; users show every role, take four of them.
+        "OfficeLevelEnum": "supervision.choices.OfficeLevel",
+        "RoleEnum": "supervision.choices.Role",
+        "GrantableRoleEnum": "supervision.user_api.GRANTABLE_ROLES",
         # Several rectification models have a "status" field, each with its own choices.
         "ChecklistStatusEnum": "inspections.choices.ChecklistStatus",
         "TicketStatusEnum": "inspections.choices.TicketStatus",

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +19,10 @@ from reports import selectors as report_selectors
 from . import access, clock, selectors, services
 from .choices import Role
 from .filters import SupervisorFilter, ZoneFilter
-from .forms import OfficeUserForm, SupervisorForm, ZoneForm, ZoneSchoolsForm, ZoneSupervisorsForm, add_service_errors
-from .models import Supervisor, Zone, ZoneAssignment
+from .forms import (
+    OfficeForm, OfficeUserForm, SupervisorForm, ZoneForm, ZoneSchoolsForm, ZoneSupervisorsForm, add_service_errors,
+)
+from .models import OfficeUserObjectPermission, Supervisor, Zone, ZoneAssignment
 
 User = get_user_model()
 PAGE_SIZE = 50
@@ -80,7 +82,26 @@ def office_overview(request):
     if not offices and not request.user.is_superuser:
         raise Http404
     printable = set(report_selectors.offices_starting_jobs_for(request.user).values_list("pk", flat=True))
-    return render(request, "supervision/office_overview.html", {"offices": offices, "printable": printable})
+    managed = set(access.offices_managed_by(request.user).values_list("pk", flat=True))
+    return render(request, "supervision/office_overview.html",
+                  {"offices": offices, "printable": printable, "managed": managed})
+
+
+@login_required
+def office_settings(request, pk):
+    """An office's own admin: its name, contact details and late-entry window (补填期限)."""
+    office = get_object_or_404(access.offices_managed_by(request.user), pk=pk)
+    form = OfficeForm(request.POST or None, instance=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_update(office=office, **{k: form.cleaned_data[k] for k in services.OFFICE_SETTING_FIELDS})
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("督导室设置已保存。"))
+            return redirect("office_overview")
+    return render(request, "supervision/office_settings.html", {"form": form, "office": office},
+                  status=400 if request.method == "POST" else 200)
 
 
 # --- Zones ---------------------------------------------------------------------------------------
@@ -91,9 +112,12 @@ def zone_list(request):
     zones = (
         access.zones_visible_to(request.user)
         .select_related("office")
-        .annotate(school_count=Count("schools", distinct=True))
+        .annotate(school_count=selectors.schools_today_count("zone"))
         .prefetch_related(
-            Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("supervisor").order_by("-is_lead"))
+            Prefetch(
+                "assignments",
+                queryset=ZoneAssignment.objects.current().select_related("supervisor").order_by("-is_lead"),
+            )
         )
         .order_by("office__division_code", "name")
     )
@@ -139,7 +163,7 @@ def zone_detail(request, pk):
     zone = get_object_or_404(access.zones_visible_to(request.user).select_related("office"), pk=pk)
     can_manage = access.can_manage_office(request.user, zone.office)
     can_print = report_selectors.offices_starting_jobs_for(request.user).filter(pk=zone.office_id).exists()
-    context = {"zone": zone, "can_manage": can_manage, "can_print": can_print}
+    context = {"zone": zone, "can_manage": can_manage, "can_print": can_print, "today": clock.today()}
     context.update(selectors.zone_detail_context(zone=zone, with_candidates=can_manage))
     if can_manage:
         context["edit_form"] = ZoneForm(
@@ -181,18 +205,24 @@ def zone_assign_schools(request, pk):
     zone = _managed_zone_or_404(request, pk)
     form = ZoneSchoolsForm(request.POST, zone=zone)
     if not form.is_valid():
-        messages.error(request, _("所选学校无效:只能划入本督导室的学校。"))
+        if "on" in form.errors:
+            messages.error(request, " ".join(form.errors["on"]))
+        else:
+            messages.error(request, _("所选学校无效:只能划入本督导室在办的学校。"))
         return redirect("zone_detail", pk=zone.pk)
     action = request.POST.get("action", "add")
-    schools = form.cleaned_data["schools"]
-    if not schools:
-        messages.warning(request, _("请先勾选学校。"))
-    elif action == "remove":
-        n = services.zone_remove_schools(zone=zone, schools=schools)
-        messages.success(request, _("已从责任区移出 %(n)d 所学校。") % {"n": n})
-    else:
-        n = services.zone_assign_schools(zone=zone, schools=schools)
-        messages.success(request, _("已将 %(n)d 所学校划入责任区。") % {"n": n})
+    schools, on = form.cleaned_data["schools"], form.cleaned_data["on"]
+    try:
+        if not schools:
+            messages.warning(request, _("请先勾选学校。"))
+        elif action == "remove":
+            n = services.zone_remove_schools(zone=zone, schools=schools, on=on, by=request.user)
+            messages.success(request, _("已从责任区移出 %(n)d 所学校(自 %(d)s 起)。") % {"n": n, "d": on.isoformat()})
+        else:
+            n = services.zone_assign_schools(zone=zone, schools=schools, on=on, by=request.user)
+            messages.success(request, _("已将 %(n)d 所学校划入责任区(自 %(d)s 起)。") % {"n": n, "d": on.isoformat()})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("zone_detail", pk=zone.pk)
 
 
@@ -202,10 +232,15 @@ def zone_assign_supervisors(request, pk):
     zone = _managed_zone_or_404(request, pk)
     form = ZoneSupervisorsForm(request.POST, zone=zone)
     if form.is_valid():
-        services.zone_set_supervisors(
-            zone=zone, supervisors=form.cleaned_data["supervisors"], lead=form.cleaned_data["lead"]
-        )
-        messages.success(request, _("责任督学已更新。"))
+        try:
+            services.zone_set_supervisors(
+                zone=zone, supervisors=form.cleaned_data["supervisors"], lead=form.cleaned_data["lead"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("责任督学已更新。"))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("zone_detail", pk=zone.pk)
@@ -219,7 +254,9 @@ def supervisor_list(request):
     supervisors = (
         access.supervisors_visible_to(request.user)
         .select_related("office", "user")
-        .prefetch_related(Prefetch("assignments", queryset=ZoneAssignment.objects.select_related("zone")))
+        .prefetch_related(
+            Prefetch("assignments", queryset=ZoneAssignment.objects.current().select_related("zone"))
+        )
         .order_by("office__division_code", "name")
     )
     filterset = SupervisorFilter(request.GET, queryset=supervisors)
@@ -254,12 +291,11 @@ def supervisor_edit(request, pk=None):
                 title=data["title"],
                 duties=data["duties"],
                 is_active=data["is_active"],
+                photo=data.get("photo"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if data.get("photo"):
-                services.supervisor_set_photo(supervisor=saved, photo=data["photo"])
             messages.success(request, _("督学“%(name)s”已保存。") % {"name": saved.name})
             return redirect("supervisor_list")
     return render(
@@ -289,11 +325,39 @@ def user_list(request):
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(groups__name=role)
+    # Who holds 补录 on which of the offices this admin manages (one query for the page).
+    users = users.prefetch_related(
+        Prefetch(
+            "officeuserobjectpermission_set",
+            queryset=OfficeUserObjectPermission.objects.filter(
+                content_object__in=offices.values("pk"), permission__codename=access.BACKFILL
+            ),
+            to_attr="backfill_perms",
+        )
+    )
+    page = _page(request, users)
+    for user in page:
+        user.backfill_office_ids = {p.content_object_id for p in user.backfill_perms}
     return render(
         request,
         "supervision/user_list.html",
-        {"page": _page(request, users), "form": OfficeUserForm(offices=offices), "q": q, "role": role, "Role": Role},
+        {"page": page, "form": OfficeUserForm(offices=offices), "q": q, "role": role, "Role": Role,
+         "managed_offices": list(offices.order_by("division_code"))},
     )
+
+
+@login_required
+@require_POST
+def user_backfill(request, pk):
+    """Give or take back 补录 on one of the admin's offices (entering the office's past records)."""
+    offices = _managed_offices_or_404(request)
+    target = get_object_or_404(selectors.users_of_offices(offices=offices).exclude(is_superuser=True), pk=pk)
+    office = get_object_or_404(offices, pk=request.POST.get("office") or 0)
+    granted = request.POST.get("granted") == "1"
+    services.backfill_grant(user=target, office=office, granted=granted)
+    messages.success(request, (_("已授予%(name)s“补录”权限。") if granted else _("已收回%(name)s的“补录”权限。"))
+                     % {"name": target.get_full_name() or target.username})
+    return redirect("user_list")
 
 
 @login_required

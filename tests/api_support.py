@@ -83,3 +83,13 @@ def assert_scope(world, role, url, *, seen: list[str], probe) -> None:
     else:
         assert response.status_code == 404
         assert probe.name not in response.content.decode()
+
+
+def token_login(username: str, password: str) -> APIClient | None:
+    """A client holding the token ``/api/v1/auth/token/`` gives for these credentials, or None if refused."""
+    client = APIClient()
+    response = client.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
+    if response.status_code != 200:
+        return None
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client

@@ -62,6 +62,18 @@ def clock(request):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    """Each test starts in the product's language (zh-hans): a request in English leaves English active
+    in the thread (LocaleMiddleware activates, nothing deactivates), which would leak into the next test."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.5 s a user; tests make dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -91,9 +103,10 @@ def world(db):
     sup_a1 = f.SupervisorFactory(office=county_a, name="王督学")
     sup_a2 = f.SupervisorFactory(office=county_a, name="李督学", kind="part_time", employer="柳河县第三小学")
     sup_b1 = f.SupervisorFactory(office=county_b, name="赵督学")
-    zone_set_supervisors(zone=zone_a1, supervisors=[sup_a1], lead=sup_a1)
-    zone_set_supervisors(zone=zone_a2, supervisors=[sup_a2], lead=sup_a2)
-    zone_set_supervisors(zone=zone_b1, supervisors=[sup_b1], lead=sup_b1)
+    since = f.roster_start()
+    zone_set_supervisors(zone=zone_a1, supervisors=[sup_a1], lead=sup_a1, on=since)
+    zone_set_supervisors(zone=zone_a2, supervisors=[sup_a2], lead=sup_a2, on=since)
+    zone_set_supervisors(zone=zone_b1, supervisors=[sup_b1], lead=sup_b1, on=since)
     return {
         "province": province,
         "city": city,

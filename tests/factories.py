@@ -1,9 +1,13 @@
 """factory_boy factories for every model the tests build."""
+import contextlib
+import datetime as dt
+
 import factory
+import time_machine
 from django.contrib.auth import get_user_model
 
 from schools.choices import Location, Ownership, SchoolKind
-from schools.models import School
+from schools.models import School, SchoolMembership
 from supervision.choices import OfficeLevel, Role, SupervisorKind, ZoneCategory
 from supervision.models import Office, Supervisor, Zone
 from supervision.services import role_grant
@@ -62,17 +66,61 @@ class SupervisorFactory(factory.django.DjangoModelFactory):
             role_grant(user=obj.user, role=Role.SUPERVISOR)
 
 
+def roster_start():
+    """The day test schools and assignments begin by default: 1 January three years back, so the
+    tests' visits of last year and this one fall inside their membership."""
+    from supervision import clock
+
+    return dt.date(clock.today().year - 3, 1, 1)
+
+
 class SchoolFactory(factory.django.DjangoModelFactory):
+    """A school in its office's roster since ``since`` (``roster_start()`` by default), in ``zone``;
+    ``is_active=False`` closes it yesterday."""
+
     class Meta:
         model = School
+        skip_postgeneration_save = True
 
     office = factory.SubFactory(OfficeFactory)
-    zone = None
     code = factory.Sequence(lambda n: f"{2122000000 + n:010d}")
     name = factory.Sequence(lambda n: f"第{n}小学")
     kind = SchoolKind.PRIMARY
     ownership = Ownership.PUBLIC
     location = Location.URBAN
+
+    @classmethod
+    def _create(cls, model_class, *args, zone=None, since=None, is_active=True, **kwargs):
+        from supervision import clock
+
+        school = super()._create(model_class, *args, **kwargs)
+        until = None if is_active else clock.today()
+        SchoolMembership.objects.create(
+            school=school, office=school.office, zone=zone, valid_from=since or roster_start(), valid_to=until
+        )
+        return school
+
+
+def schools_bulk(schools: list[School], *, zone=None, since=None) -> list[School]:
+    """Many schools at once (bulk_create), each in its office's roster since ``since`` and in ``zone``."""
+    created = School.objects.bulk_create(schools)
+    SchoolMembership.objects.bulk_create(
+        SchoolMembership(school=s, office_id=s.office_id, zone=zone, valid_from=since or roster_start()) for s in created
+    )
+    return created
+
+
+def zone_today(school: School):
+    """The school's zone today, read afresh (its open membership)."""
+    return School.objects.get(pk=school.pk).current_zone
+
+
+def school_moved(school: School, zone, on=None):
+    """Move a school to ``zone`` from ``on`` (today by default) through the roster service."""
+    from schools.services import school_move
+    from supervision import clock
+
+    return school_move(school=school, zone=zone, on=on or clock.today())
 
 
 def office_user(role: str, office: Office, **kwargs):
@@ -87,17 +135,38 @@ def school_user(school: School, **kwargs):
     return user
 
 
+@contextlib.contextmanager
+def on_day(day: dt.date, hour: int = 10):
+    """Act on ``day`` as it happened: the clock is that day (Shanghai time) inside the block, and goes
+    back to the test's own time after it — a visit made in March is entered in March."""
+    from supervision import clock
+
+    if day >= clock.today():
+        yield
+        return
+    with time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=clock.zone()), tick=True):
+        yield
+
+
 def visit_filled(*, user, school: School, date=None, problems: int = 0, rechecks=(), submit: bool = True, co_supervisors=()):
     """A visit built through the services as a supervisor fills it: ``problems`` items get a problem
     each, earlier problems in ``rechecks`` are re-checked as rectified, the rest answered 无问题,
-    then submitted (unless ``submit`` is False, leaving a draft)."""
-    from django.utils import timezone
+    then submitted (unless ``submit`` is False, leaving a draft). A visit of an earlier day is made
+    and entered on that day (``on_day``)."""
+    from supervision import clock
 
+    day = date or clock.today()
+    with on_day(day):
+        return _visit_filled(user=user, school=school, date=day, problems=problems, rechecks=rechecks, submit=submit,
+                             co_supervisors=co_supervisors)
+
+
+def _visit_filled(*, user, school, date, problems, rechecks, submit, co_supervisors):
     from inspections import services as inspection_services
     from inspections.choices import Conclusion, RecheckResult
 
     visit = inspection_services.visit_start(
-        user=user, school=school, date=date or timezone.localdate(), methods=["campus_walk"], co_supervisors=co_supervisors
+        user=user, school=school, date=date, methods=["campus_walk"], co_supervisors=co_supervisors
     )
     answers = list(visit.checklist.answers.all())
     for n, answer in enumerate(answers[:problems], start=1):

@@ -10,10 +10,10 @@ from reports.annual.contributions import Contribution
 from .selectors import year_figures
 
 
-def campaigns_contribution(*, office, year: int) -> Contribution | None:
+def campaigns_contribution(*, office, year: int, until=None) -> Contribution | None:
     """「开展“双减”等专项督导3次,抽查学校15所,发现问题9个,已整改7个。」 — the office's own
-    campaigns that started that year; schools counted once per campaign."""
-    figures = year_figures(office=office, year=year)
+    campaigns that started that year by the cut-off; schools counted once per campaign."""
+    figures = year_figures(office=office, year=year, until=until)
     if not figures["campaigns"]:
         return None
     with translation.override(settings.LANGUAGE_CODE):

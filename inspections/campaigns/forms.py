@@ -47,7 +47,7 @@ class CampaignForm(forms.Form):
         supervisors = Supervisor.objects.filter(office=office, is_active=True).order_by("name")
         self.fields["leader"].queryset = supervisors
         self.fields["team"].queryset = supervisors
-        self.fields["schools"].queryset = School.objects.filter(office=office, is_active=True).order_by("kind", "name")
+        self.fields["schools"].queryset = School.objects.current(office=office).order_by("kind", "name")
         today = clock.today()
         self.fields["start"].initial = today
         self.fields["end"].initial = today + timezone.timedelta(days=14)

@@ -2,14 +2,16 @@
 Each runs a fixed number of queries whatever the number of campaigns, schools or visits."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from inspections.choices import ChecklistStatus, TicketStatus
 from inspections.models import Problem, Ticket, Visit
+from schools.models import SchoolMembership
 
 from .models import Campaign, CampaignSchool, CampaignVisit
 
@@ -66,7 +68,10 @@ def campaign_problems(campaign: Campaign) -> QuerySet[Problem]:
 
 def campaign_school_rows(campaign: Campaign) -> list[SchoolRow]:
     """Every school of the campaign with its special visits, findings and tickets (4 queries)."""
-    links = CampaignSchool.objects.filter(campaign=campaign).select_related("school__zone").order_by("position")
+    links = CampaignSchool.objects.filter(campaign=campaign).select_related("school").prefetch_related(
+        Prefetch("school__memberships", queryset=SchoolMembership.objects.current().select_related("zone"),
+                 to_attr="open_memberships")
+    ).order_by("position")
     rows = {link.school_id: SchoolRow(school=link.school) for link in links}
     visits = (
         campaign_visits(campaign).select_related("checklist", "created_by").prefetch_related("supervisors").order_by("date", "pk")
@@ -124,15 +129,18 @@ def campaign_figures(campaign: Campaign, rows: list[SchoolRow] | None = None) ->
     )
 
 
-def year_figures(*, office, year: int) -> dict:
-    """An office's special inspections that year, for the year-end summary: campaigns, topics,
-    schools inspected (once per campaign), problems found, problems rectified (ticket closed)."""
-    campaigns = list(Campaign.objects.filter(office=office, start__year=year).order_by("start"))
+def year_figures(*, office, year: int, until=None) -> dict:
+    """An office's special inspections that year, for the year-end summary: campaigns (started by the
+    cut-off ``until``), topics, schools inspected (once per campaign), problems found and rectified
+    (ticket closed) by then."""
+    until = until or dt.date(year, 12, 31)
+    campaigns = list(Campaign.objects.filter(office=office, start__year=year, start__lte=until).order_by("start"))
     inspected = (
-        CampaignVisit.objects.filter(campaign__in=campaigns, visit__checklist__status=SUBMITTED)
+        CampaignVisit.objects.filter(campaign__in=campaigns, visit__checklist__status=SUBMITTED, visit__date__lte=until)
         .values("campaign", "visit__school").distinct().count()
     ) if campaigns else 0
-    problems = Problem.objects.filter(visit__campaign_link__campaign__in=campaigns)
+    problems = Problem.objects.filter(visit__campaign_link__campaign__in=campaigns, found_on__lte=until,
+                                      visit__checklist__status=SUBMITTED)
     per_topic: dict[str, int] = defaultdict(int)
     for c in campaigns:
         per_topic[c.get_topic_display()] += 1
@@ -141,7 +149,8 @@ def year_figures(*, office, year: int) -> dict:
         "topics": list(per_topic),
         "schools": inspected,
         "problems": problems.count() if campaigns else 0,
-        "rectified": problems.filter(ticket__status=TicketStatus.CLOSED).count() if campaigns else 0,
+        "rectified": problems.filter(ticket__status=TicketStatus.CLOSED, ticket__closed_on__lte=until).count()
+        if campaigns else 0,
     }
 
 

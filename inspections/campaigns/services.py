@@ -32,7 +32,7 @@ SEED_MAX = 999_999
 def population_of(*, office: Office, kinds: Iterable[str]):
     """The schools a campaign of these kinds draws from: the office's schools in operation, in a
     fixed order (school code), so that a seed reproduces the same draw."""
-    return School.objects.filter(office=office, is_active=True, kind__in=list(kinds)).order_by("code", "pk")
+    return School.objects.current(office=office).filter(kind__in=list(kinds)).order_by("code", "pk")
 
 
 def sample_draw(*, population: list, size: int, seed: int) -> list:

@@ -1,6 +1,8 @@
 """Reads of supervision cases (督导案例): lists with a constant number of queries."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Prefetch
 
 from supervision import access
@@ -36,9 +38,12 @@ def case_years(user) -> list[int]:
     return list(access.cases_visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
-def case_contribution(*, office, year: int):
-    """The year-end summary's sentence on cases (督导案例): written (submitted to the office), selected
-    as excellent, recommended upward — the office's own cases of that year."""
+def case_contribution(*, office, year: int, until=None):
+    """The year-end summary's sentence on cases (督导案例): written (submitted to the office by the
+    cut-off), selected as excellent, recommended upward — the office's own cases of that year."""
+    from supervision import clock
+    until = until or dt.date(year, 12, 31)
+
     from django.db.models import Q
     from django.utils.translation import gettext as _
 
@@ -46,7 +51,9 @@ def case_contribution(*, office, year: int):
 
     from .choices import CaseStatus
 
-    figures = Case.objects.filter(office=office, year=year, submitted_at__isnull=False).aggregate(
+    figures = Case.objects.filter(
+        office=office, year=year, submitted_at__isnull=False, submitted_at__lt=clock.start_of(until + dt.timedelta(days=1))
+    ).aggregate(
         written=Count("pk"),
         excellent=Count("pk", filter=Q(status__in=[CaseStatus.EXCELLENT, CaseStatus.RECOMMENDED])),
         recommended=Count("pk", filter=Q(status=CaseStatus.RECOMMENDED)),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from inspections.ticket_views import _private as private_file  # nosniff, private cache, sandboxed documents
 from supervision import access, clock
 from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Supervisor
 
@@ -48,7 +49,9 @@ def case_list(request):
     and status (the review queue is status=submitted), a higher office's recommended cases."""
     params = request.GET.copy()
     if "year" not in params:  # the list is by year; “全部年度” is an empty year
-        params["year"] = str(clock.today().year)
+        # It opens on the latest year that has cases: in January the office still reviews last year's.
+        this_year = clock.today().year
+        params["year"] = str(next((y for y in selectors.case_years(request.user) if y <= this_year), this_year))
     cases = selectors.case_list_visible_to(request.user)
     without_status = {k: v for k, v in params.items() if k not in ("status", "page")}
     counts = selectors.case_status_counts(CaseFilter(without_status, queryset=cases).qs)
@@ -180,7 +183,7 @@ def case_review(request, pk):
     return _detail_page(request, selectors.case_detail(request.user, pk), review_form=form, status=400)
 
 
-@login_required
+@login_or_token_required
 def attachment_download(request, pk):
     """A case's photo or document, only for users who may read the case (uploads are never served
     directly). Photos open in the browser; documents download under their original name."""

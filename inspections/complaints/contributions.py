@@ -1,6 +1,8 @@
 """The complaints section of the year-end summary (年度工作总结)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from reports.annual.contributions import Contribution
@@ -10,11 +12,15 @@ from .models import Complaint
 from .selectors import response_times
 
 
-def complaints_contribution(*, office, year: int) -> Contribution | None:
+def complaints_contribution(*, office, year: int, until=None) -> Contribution | None:
     """「受理举报投诉23件,核实办结21件,平均办结用时3.2天,转为整改问题6个。」 — the office's own
-    complaints received that year (those received in December and closed in January count too)."""
-    received = Complaint.objects.filter(office=office, received_at__year=year)
-    figures = response_times(received, today=clock.today())
+    complaints received that year by the cut-off, as they stood then."""
+    until = until or dt.date(year, 12, 31)
+    received = Complaint.objects.filter(
+        office=office, received_at__gte=clock.start_of(dt.date(year, 1, 1)),
+        received_at__lt=clock.start_of(until + dt.timedelta(days=1)),
+    )
+    figures = response_times(received, today=min(until, clock.today()))
     if not figures["total"]:
         return None
     sentence = _("受理举报投诉%(total)d件,核实办结%(closed)d件") % figures

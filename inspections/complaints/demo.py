@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from schools.models import School
+from schools.models import School, SchoolMembership
 from supervision import access, clock
 
 from . import services
@@ -52,7 +52,7 @@ def demo_build(*, office, today) -> None:
     """Called by seed_demo with the demo county after its year of visits and tickets is built."""
     if Complaint.objects.filter(office=office, received_at__year=today.year).exists():
         return
-    schools = list(School.objects.filter(office=office, is_active=True, zone__isnull=False).order_by("code"))
+    schools = list(School.objects.current(office=office).filter(pk__in=SchoolMembership.objects.current().filter(zone__isnull=False).values("school")).order_by("code"))
     if not schools:
         return
     year_start = dt.date(today.year, 1, 1)

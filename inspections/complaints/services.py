@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from inspections.calendar import add_working_days
 from inspections.choices import ProblemSource, Severity
+from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.images import image_reencode
 
@@ -52,14 +54,6 @@ TEXT_MIN, TEXT_MAX = 10, 2000
 NAME_MAX, PHONE_MAX = 30, 20
 PHONE_RE = re.compile(r"^[0-9+\-() ]{7,20}$")
 PROBLEM_ITEM_CODE = "complaint"
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def receipt_code_new() -> str:
@@ -167,8 +161,10 @@ def complaint_submit(
     if errors:
         raise ValidationError(errors)
     now = now or clock.now()
+    placement = placement_on(school, clock.date_of(now))
     complaint = Complaint(
-        office_id=school.office_id, school=school, zone_id=school.zone_id, code=receipt_code_new(), category=category,
+        office_id=placement.office_id if placement else school.office_id, school=school,
+        zone_id=placement.zone_id if placement else None, code=receipt_code_new(), category=category,
         text=text, reporter_kind=reporter_kind, contact_name=contact_name, contact_phone=contact_phone[:PHONE_MAX],
         received_at=now, verify_due=add_working_days(clock.date_of(now), VERIFY_WORKING_DAYS),
     )

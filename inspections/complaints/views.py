@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from schools.models import School
 from supervision import access, clock
 from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.throttle import client_ip, throttle_hit
 
@@ -53,7 +54,7 @@ def _render_form(request, school, form, *, status=200, error=""):
 
 @never_cache
 def complaint_new(request, school_code):
-    school = get_object_or_404(School.objects.filter(is_active=True).select_related("office"), code=school_code)
+    school = get_object_or_404(School.objects.current().select_related("office"), code=school_code)
     if request.method != "POST":
         return _render_form(request, school, ComplaintForm())
     form = ComplaintForm(request.POST, request.FILES)
@@ -218,7 +219,7 @@ def complaint_close(request, pk):
     return _render_detail(request, complaint, status=400, close_form=form)
 
 
-@login_required
+@login_or_token_required
 def complaint_photo(request, pk):
     """The complaint's photo, only for users who may read the complaint (uploads are never served directly)."""
     complaint = get_object_or_404(access.complaints_visible_to(request.user).exclude(photo=""), pk=pk)

@@ -14,7 +14,7 @@ def _fmt(value) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value is not None else ""
 
 
-def evaluations_contribution(*, office, year: int) -> Contribution | None:
+def evaluations_contribution(*, office, year: int, until=None) -> Contribution | None:
     figures = year_figures(office=office, year=year)
     parts, numbers = [], {}
     if figures["kindergartens"]:

@@ -88,7 +88,7 @@ def demo_build(*, office, today) -> None:
                         entry=weak, indicator_ids=[r.indicator.pk for r in rows], actor=admin, found_on=today,
                         opinion="对照督评指标逐项整改,一个月内提交整改报告,督导室将组织回访。",
                     )
-        schools = list(School.objects.filter(office=office, is_active=True, kind__in=[
+        schools = list(School.objects.current(office=office).filter(kind__in=[
             SchoolKind.PRIMARY, SchoolKind.JUNIOR, SchoolKind.NINE_YEAR]).order_by("code"))
         if schools:
             scheme = services.scheme_create(office=office, year=2026, kind=SchemeKind.TARGET, name="中小学目标管理考核方案")

@@ -2,11 +2,11 @@
 rank, pass; a second sheet per zone (averages, pass rates)."""
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from .choices import Stage
 from .selectors import Results
@@ -36,7 +36,7 @@ def results_workbook(results: Results) -> Workbook:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for n, row in enumerate(results.ranked, start=1):
-            line = [n, row.entry.school.name, row.entry.school.zone.name if row.entry.school.zone else ""]
+            line = [n, row.entry.school.name, row.entry.zone.name if row.entry.zone else ""]
             line += [_num(row.totals[s]) for s in results.stages]
             passed = "" if row.passed is None else (_("达标") if row.passed else _("未达标"))
             line += [row.level_label, row.rank, passed, row.weak_count, row.tickets]

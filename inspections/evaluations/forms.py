@@ -54,7 +54,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = School.objects.filter(office=scheme.office_id, is_active=True).order_by("code")
+        qs = School.objects.current(office=scheme.office_id).order_by("code")
         if scheme.kind == SchemeKind.KINDERGARTEN:
             qs = qs.filter(kind="kindergarten")
         else:

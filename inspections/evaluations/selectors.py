@@ -2,6 +2,7 @@
 results per zone and the follow-up visit (回访) — each list in a constant number of queries."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 
 from inspections.selectors import counted_visits
+from schools.models import SchoolMembership
+from supervision import clock
 
 from .choices import Level, SchemeKind, Stage
 from .models import Entry, Indicator, Round, Scheme, Score
@@ -133,9 +136,17 @@ def round_results(rnd: Round, *, with_satisfaction: bool = True) -> Results:
     indicators = list(Indicator.objects.filter(scheme=scheme).values_list("max_points", flat=True))
     n, max_total = len(indicators), sum(indicators, Decimal(0))
     # Two annotations over two joins (scores, problems) would multiply rows: count problems apart.
-    entries = list(Entry.objects.filter(round=rnd).select_related("school", "school__zone")
+    entries = list(Entry.objects.filter(round=rnd).select_related("school")
                    .annotate(**_stage_annotations(scheme.weak_share), followed_up_on=followed_up_on())
                    .order_by("school__code"))
+    # Each school's zone as at the end of the round's year (or today while it runs).
+    day = min(dt.date(rnd.year, 12, 31), clock.today())
+    zones = {
+        m.school_id: m.zone
+        for m in SchoolMembership.objects.on(day).filter(school__in=[e.school_id for e in entries]).select_related("zone")
+    }
+    for e in entries:
+        e.zone = zones.get(e.school_id)
     tickets = dict(
         Entry.problems.through.objects.filter(entry__round=rnd).values("entry").annotate(n=Count("pk")).values_list("entry", "n")
     )
@@ -178,8 +189,8 @@ def _rank(rows: list[ResultRow]) -> None:
 def zone_results(rows: list[ResultRow]) -> list[dict]:
     """Per zone (责任区): schools, scored, average total, passed, pass rate."""
     groups: dict = OrderedDict()
-    for row in sorted(rows, key=lambda r: (r.entry.school.zone.name if r.entry.school.zone else "~")):
-        zone = row.entry.school.zone
+    for row in sorted(rows, key=lambda r: (r.entry.zone.name if r.entry.zone else "~")):
+        zone = row.entry.zone
         groups.setdefault(zone.pk if zone else None, {"zone": zone, "rows": []})["rows"].append(row)
     result = []
     for group in groups.values():

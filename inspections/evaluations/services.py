@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from inspections.choices import ProblemSource, Severity
 from inspections.ticket_services import problem_raise
 from schools.choices import SchoolKind
 from supervision.models import Office
+from supervision.services import rows_added
 
 from .choices import SchemeKind, Stage
 from .defaults import DEFAULT_THRESHOLDS, default_indicators
@@ -43,8 +45,11 @@ def _check_thresholds(*, excellent_min, good_min, pass_min, weak_share) -> None:
 
 
 @transaction.atomic
-def scheme_create(*, office: Office, year: int, kind: str, name: str, load_default: bool = True) -> Scheme:
-    """A new indicator system, loaded with the default indicators of its kind unless asked not to."""
+def scheme_create(*, office: Office, year: int, kind: str, name: str, load_default: bool = True,
+                  indicators=None) -> Scheme:
+    """A new indicator system, loaded with the default indicators of its kind unless asked not to;
+    ``indicators`` (area, code, title, max_points, guidance) are its own instead of the default ones,
+    each checked as one added alone (unique code, points above 0)."""
     if kind not in SchemeKind.values:
         raise ValidationError({"kind": _("无效的评估类型。")})
     name = name.strip() or SchemeKind(kind).label
@@ -54,7 +59,9 @@ def scheme_create(*, office: Office, year: int, kind: str, name: str, load_defau
     if kind in DEFAULT_THRESHOLDS:
         scheme.excellent_min, scheme.good_min, scheme.pass_min = DEFAULT_THRESHOLDS[kind]
         scheme.save(update_fields=["excellent_min", "good_min", "pass_min"])
-    if load_default:
+    if indicators is not None:
+        rows_added(indicators, partial(indicator_save, scheme=scheme), field="indicators", label=_("第%(n)d项指标:%(error)s"))
+    elif load_default:
         Indicator.objects.bulk_create(Indicator(scheme=scheme, **row) for row in default_indicators(kind))
     return scheme
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from supervision import access, clock
 from supervision.choices import Role
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.roster import workbook_bytes
 
@@ -172,7 +173,7 @@ def scheme_import(request, pk):
     return _scheme_page(request, scheme, import_form=form, status=400)
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def scheme_sheet(request, pk):
     """The scheme's indicators as an Excel sheet in the import layout (a template to fill in)."""
@@ -228,7 +229,7 @@ def round_detail(request, pk):
     })
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def round_export(request, pk):
     rnd = _visible_round(request, pk)

@@ -9,7 +9,15 @@ from schools.models import School
 from supervision.models import Office, Supervisor, Zone
 
 from ..choices import (
-    Audience, ChecklistStatus, Conclusion, ItemSource, ProblemSource, RecheckMode, RecheckResult, Severity, VisitKind,
+    Audience,
+    ChecklistStatus,
+    Conclusion,
+    ItemSource,
+    ProblemSource,
+    RecheckMode,
+    RecheckResult,
+    Severity,
+    VisitKind,
 )
 
 month_validators = [MinValueValidator(1), MaxValueValidator(12)]
@@ -133,6 +141,11 @@ class Visit(models.Model):
     supervisors = models.ManyToManyField(Supervisor, verbose_name=_("参加督学"), related_name="visits")
     created_by = models.ForeignKey(
         Supervisor, verbose_name=_("填报督学"), on_delete=models.PROTECT, related_name="visits_created"
+    )
+    # Who typed it in when not the supervisor themself: an office's 补录 of a past visit.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("补录人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     summary = models.TextField(_("督导小结"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -312,7 +325,8 @@ class MonthlySummary(models.Model):
     text = models.TextField(_("总结"), blank=True)
     # Figures frozen at submission; while a draft, figures are computed live.
     figures = models.JSONField(_("数据"), default=dict, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)  # when it was submitted (补录: the real day)
+    submitted_at = models.DateTimeField(_("录入时间"), null=True, blank=True)  # when the system recorded it
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

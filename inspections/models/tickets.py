@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
+from supervision import clock
 from supervision.models import Office
 
 from ..choices import EscalationLevel, EscalationStatus, ExtensionStatus, TicketAction, TicketStatus
@@ -26,7 +27,8 @@ class Ticket(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.OPEN)
     deadline = models.DateField(_("整改期限"))
     opened_on = models.DateField(_("下达日期"))
-    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)  # the day of the re-check that closed it
+    closed_at = models.DateTimeField(_("销号录入时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("销号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -53,7 +55,8 @@ class TicketReport(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reports")
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     text = models.TextField(_("整改情况"), blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_on = models.DateField(_("提交日期"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -99,8 +102,10 @@ class Extension(models.Model):
     reason = models.TextField(_("延期理由"))
     status = models.CharField(_("状态"), max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("申请日期"), default=clock.today)
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
 
@@ -122,12 +127,16 @@ class TicketEvent(models.Model):
     )
     note = models.TextField(_("说明"), blank=True)
     ip_address = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Two dates (STYLE "Facts carry two dates"): the day it happened — a 补录 gives the real one — and
+    # when it was recorded. A ticket's status as at a day replays its events by ``occurred_on``.
+    occurred_on = models.DateField(_("发生日期"), default=clock.today)
+    at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("整改记录")
         verbose_name_plural = _("整改记录")
-        ordering = ["at", "pk"]
+        ordering = ["occurred_on", "at", "pk"]
+        indexes = [models.Index(fields=["ticket", "occurred_on"])]
 
 
 class EscalationPolicy(models.Model):

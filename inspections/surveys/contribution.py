@@ -8,11 +8,11 @@ from reports.annual.contributions import Contribution
 from .choices import Audience
 
 
-def survey_contribution(*, office, year: int) -> Contribution | None:
+def survey_contribution(*, office, year: int, until=None) -> Contribution | None:
     """「完成学生和家长调查问卷1968份,家长总体满意度93.2%。」 — the office's own surveys of that year."""
     from .selectors import year_figures
 
-    figures = year_figures(office=office, year=year)
+    figures = year_figures(office=office, year=year, until=until)
     if not figures["responses"]:
         return None
     who = [str(a.label) for a in Audience if figures["by_audience"].get(a.value)]

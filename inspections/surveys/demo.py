@@ -33,7 +33,7 @@ def demo_build(*, office, today) -> None:
     survey = services.survey_create(office=office, year=today.year, title=title, from_template=True)
     # Schools and kindergartens (not the adult-education school nor tutoring institutions).
     schools = list(
-        School.objects.filter(office=office, is_active=True)
+        School.objects.current(office=office)
         .exclude(kind__in=[SchoolKind.ADULT, SchoolKind.TUTORING]).order_by("code")
     )
     services.survey_publish(survey=survey, schools=schools, audiences=[Audience.PARENT])

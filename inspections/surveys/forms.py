@@ -53,7 +53,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = School.objects.filter(office=office, is_active=True).order_by("code")
+        self.fields["schools"].queryset = School.objects.current(office=office).order_by("code")
 
 
 class CodesForm(forms.Form):

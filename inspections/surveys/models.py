@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
 from supervision.models import Office
+from supervision.site import site_url
 
 from .choices import SCALE_LEVELS, Audience, OncePer, QuestionKind, SurveyStatus
 
@@ -83,7 +84,7 @@ class SurveyLink(models.Model):
 
     @property
     def public_url(self) -> str:
-        return settings.SITE_URL + self.path
+        return site_url() + self.path
 
 
 class AccessCode(models.Model):

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from schools.plaque import _url_fetcher, plaque_qr_svg
+from supervision.site import site_url
 
 from .models import SurveyLink
 
@@ -28,7 +29,7 @@ def link_posters_pdf(links, *, on_progress=None) -> bytes:
     font_config, fetcher, documents = FontConfiguration(), _url_fetcher(), []
     with translation.override(settings.LANGUAGE_CODE):
         for done, link in enumerate(links, start=1):
-            html = HTML(string=link_poster_html(link), base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
+            html = HTML(string=link_poster_html(link), base_url=site_url() + "/", url_fetcher=fetcher)
             documents.append(html.render(font_config=font_config))
             if on_progress:
                 on_progress(done, len(links))

@@ -6,12 +6,13 @@ scale questions (非常满意/满意/一般/不满意/非常不满意), in perce
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from supervision import access
+from supervision import access, clock
 
 from .choices import SATISFIED_LEVELS, Audience, QuestionKind, SurveyStatus
 from .models import Answer, Response, Survey, SurveyLink
@@ -148,21 +149,24 @@ def satisfaction_by_school(*, office, year: int) -> dict[int, float]:
     }
 
 
-def year_figures(*, office, year: int) -> dict:
-    """The year's answers by audience and the parents' overall satisfaction (year-end summary)."""
+def year_figures(*, office, year: int, until=None) -> dict:
+    """The year's answers (those given by the cut-off ``until``) by audience and the parents' overall
+    satisfaction (year-end summary)."""
     surveys = Survey.objects.filter(office=office, year=year, status__in=COUNTED_STATUSES)
-    by_audience = dict(
-        Response.objects.filter(survey__in=surveys).order_by().values("audience").annotate(n=Count("pk")).values_list("audience", "n")
-    )
-    parents = _year_answers(office=office, year=year).filter(response__audience=Audience.PARENT).aggregate(
-        n=Count("pk"), sat=_satisfied()
-    )
-    overall = _year_answers(office=office, year=year).aggregate(n=Count("pk"), sat=_satisfied())
+    responses = Response.objects.filter(survey__in=surveys)
+    answers = _year_answers(office=office, year=year)
+    if until is not None:
+        before = clock.start_of(until + dt.timedelta(days=1))
+        responses = responses.filter(submitted_at__lt=before)
+        answers = answers.filter(response__submitted_at__lt=before)
+    by_audience = dict(responses.order_by().values("audience").annotate(n=Count("pk")).values_list("audience", "n"))
+    parents = answers.filter(response__audience=Audience.PARENT).aggregate(n=Count("pk"), sat=_satisfied())
+    overall = answers.aggregate(n=Count("pk"), sat=_satisfied())
     return {
         "surveys": surveys.count(),
         "responses": sum(by_audience.values()),
         "by_audience": by_audience,
-        "schools": Response.objects.filter(survey__in=surveys).values("school").distinct().count(),
+        "schools": responses.values("school").distinct().count(),
         "parent_satisfaction": percent(parents["sat"], parents["n"]),
         "satisfaction": percent(overall["sat"], overall["n"]),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from supervision import clock
 from supervision.models import Office
+from supervision.services import rows_added
 
 from .choices import SCALE_LEVELS, Audience, OncePer, QuestionKind, SurveyStatus
 from .defaults import PARENT_SATISFACTION_INTRO, PARENT_SATISFACTION_QUESTIONS, PARENT_SATISFACTION_TITLE
@@ -62,8 +64,9 @@ def _ensure_questions_editable(survey: Survey) -> None:
 
 @transaction.atomic
 def survey_create(*, office: Office, year: int, title: str, intro: str = "", once_per: str = OncePer.DEVICE,
-                  actor=None, from_template: bool = False) -> Survey:
-    """A new questionnaire in draft; ``from_template`` starts from the default 家长满意度 questions."""
+                  actor=None, from_template: bool = False, questions=()) -> Survey:
+    """A new questionnaire in draft; ``from_template`` starts from the default 家长满意度 questions, and
+    ``questions`` (kind, text, options, required) are added after them, each checked as one added alone."""
     if once_per not in OncePer.values:
         raise ValidationError({"once_per": _("请选择防重复作答方式。")})
     # The questionnaire speaks the respondents' language (the site's), whatever the admin's menu language.
@@ -78,6 +81,7 @@ def survey_create(*, office: Office, year: int, title: str, intro: str = "", onc
                 Question(survey=survey, order=i, kind=kind, text=str(text), options=[str(o) for o in options], required=required)
                 for i, (kind, text, options, required) in enumerate(PARENT_SATISFACTION_QUESTIONS, start=1)
             )
+    rows_added(questions, partial(question_add, survey=survey), field="questions", label=_("第%(n)d题:%(error)s"))
     return survey
 
 

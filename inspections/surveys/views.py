@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from reports.services import job_start
 from schools.plaque import plaque_qr_svg
 from supervision import access, clock
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.throttle import client_ip, throttle_hit
 
@@ -260,7 +261,7 @@ def link_detail(request, pk, link_id):
     })
 
 
-@login_required
+@login_or_token_required
 def link_poster(request, pk, link_id):
     link = _link_or_404(request, pk, link_id)
     response = HttpResponse(link_poster_pdf(link), content_type="application/pdf")
@@ -281,7 +282,7 @@ def link_codes_print(request, pk, link_id):
     return render(request, "surveys/codes_print.html", {"link": link, "codes": link.codes.select_related("response").order_by("pk")})
 
 
-@login_required
+@login_or_token_required
 def link_codes_xlsx(request, pk, link_id):
     from openpyxl import Workbook
 

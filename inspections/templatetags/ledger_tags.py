@@ -96,7 +96,7 @@ def ticket_rows(tickets, columns: str = "ledger"):
         item = html.escape(f"{p.item_code} {p.item_title}")
         cells = [f'<td class="text-nowrap">{phone["found"]}{p.found_on.isoformat()}</td>', f"<td>{school}</td>"]
         if columns == "ledger":
-            zone = html.escape(t.school.zone.name) if t.school.zone_id else "—"
+            zone = html.escape(t.problem.zone.name) if t.problem.zone_id else "—"
             cells += [f"<td>{zone}</td>", f'<td class="text-nowrap">{labels["kinds"].get(t.school.kind, "")}</td>']
         cells += [f"<td>{item}</td>", f"<td>{description}</td>"]
         if columns == "ledger":

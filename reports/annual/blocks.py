@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.choices import EscalationLevel
+from inspections.rectification import rate_text
 
 from .selectors import AnnualFigures
 
@@ -27,8 +28,8 @@ BRACE = re.compile(r"[{}]")
 TOP_ITEMS = 3  # the drafted sentence names the three items with most problems
 
 
-def _pct(value: float) -> str:
-    return f"{value:g}%"
+def _pct(value: float | None) -> str:
+    return rate_text(value)
 
 
 def cn_month_day(day) -> str:
@@ -64,8 +65,11 @@ FIGURES: dict[str, tuple[str, Callable[[AnnualFigures], object]]] = {
     "整改报告数": (gettext_lazy("学校提交整改报告份数"), lambda f: f.reports_submitted),
     "销号数": (gettext_lazy("复查销号问题数"), lambda f: f.tickets_closed),
     "整改率": (gettext_lazy("整改率(销号数/问题总数)"), lambda f: _pct(f.rectification_rate)),
-    "逾期数": (gettext_lazy("逾期整改问题数"), lambda f: f.overdue),
-    "逾期率": (gettext_lazy("逾期率"), lambda f: _pct(f.overdue_rate)),
+    "按期整改率": (gettext_lazy("按期整改率(按期销号数/已销号与逾期未整改之和)"), lambda f: _pct(f.on_time_rate)),
+    "逾期整改数": (gettext_lazy("逾期整改问题数(超过期限后才销号)"), lambda f: f.closed_late),
+    "逾期未整改数": (gettext_lazy("逾期未整改问题数(截至日期仍未销号且已过期限)"), lambda f: f.overdue_open),
+    "逾期数": (gettext_lazy("逾期问题数(逾期整改与逾期未整改之和)"), lambda f: f.overdue),
+    "逾期率": (gettext_lazy("逾期率(逾期问题数/问题总数)"), lambda f: _pct(f.overdue_rate)),
     "督办数": (gettext_lazy("督办次数"), lambda f: f.escalation_count(EscalationLevel.URGE)),
     "通报数": (gettext_lazy("通报次数"), lambda f: f.escalation_count(EscalationLevel.NOTICE)),
     "约谈数": (gettext_lazy("约谈次数"), lambda f: f.escalation_count(EscalationLevel.SUMMONS)),
@@ -155,7 +159,7 @@ def block_specs(f: AnnualFigures) -> list[BlockSpec]:
     rectification = _(
         "坚持“问题必整改、整改必落实”,对发现的问题逐一下达整改通知、限期整改,责任督学每月回访复查。"
         "全年各类督导共发现问题{问题总数}个,学校完成整改并提交整改报告{整改报告数}份,复查销号{销号数}个,"
-        "整改率{整改率};逾期整改{逾期数}个,逾期率{逾期率}。对逾期未整改的问题,"
+        "整改率{整改率},按期整改率{按期整改率};逾期整改{逾期整改数}个,逾期未整改{逾期未整改数}个。对逾期未整改的问题,"
         "依次督办{督办数}次、通报{通报数}次、约谈{约谈数}次、问责{问责数}次。"
     )
     plan = _(

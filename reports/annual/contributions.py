@@ -4,11 +4,14 @@ The summary's own figures come from the monthly loop (visits, monthly summaries,
 tickets, escalations). Other parts of the office's year — special inspections, the kindergarten
 evaluation, assessments, satisfaction surveys, cases, complaints — each register a contributor in
 their ``AppConfig.ready``: given an office (and its subtree rules are the contributor's own: count the
-office's own records) and a year, it returns a ``Contribution`` (or None when there is nothing that
-year). The summary drafts a section from each, with the figures live and the sentence editable.
+office's own records), a year and the summary's cut-off day ``until``, it returns a ``Contribution``
+(or None when there is nothing that year) counting what happened from 1 January to ``until`` — the
+one cut-off rule of every figure of the summary. The summary drafts a section from each, with the
+figures live and the sentence editable.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +25,7 @@ class Contribution:
     order: int = 100  # sections are sorted by it
 
 
-Contributor = Callable[..., "Contribution | None"]  # (office=, year=) -> Contribution | None
+Contributor = Callable[..., "Contribution | None"]  # (office=, year=, until=) -> Contribution | None
 CONTRIBUTORS: list[Contributor] = []
 
 
@@ -32,6 +35,8 @@ def register(contributor: Contributor) -> Contributor:
     return contributor
 
 
-def contributions_for(*, office, year: int) -> list[Contribution]:
-    found = [c for c in (contributor(office=office, year=year) for contributor in CONTRIBUTORS) if c]
+def contributions_for(*, office, year: int, until: dt.date | None = None) -> list[Contribution]:
+    """Every section of the year (to 31 December unless a cut-off ``until`` is given)."""
+    until = until or dt.date(year, 12, 31)
+    found = [c for c in (contributor(office=office, year=year, until=until) for contributor in CONTRIBUTORS) if c]
     return sorted(found, key=lambda c: (c.order, c.key))

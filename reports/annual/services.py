@@ -19,8 +19,8 @@ TITLE_MAX = 200
 
 @transaction.atomic
 def annual_summary_save(
-    *, office: Office, year: int, zone: Zone | None, user, blocks: dict[str, str], title: str | None = None,
-    until: dt.date | None = None, signature: str | None = None,
+    *, office: Office, year: int, zone: Zone | None, user, blocks: dict[str, str] | None = None,
+    title: str | None = None, until: dt.date | None = None, signature: str | None = None,
 ) -> AnnualSummary:
     """Save the words of a year-end summary (the figures stay live: they are placeholders).
 
@@ -46,7 +46,7 @@ def annual_summary_save(
         summary.title = title[:TITLE_MAX]
     if signature is not None:
         summary.signature = signature.strip()[:200]
-    cleaned = {key: str(text).replace("\r\n", "\n").strip() for key, text in blocks.items()}
+    cleaned = {key: str(text).replace("\r\n", "\n").strip() for key, text in (blocks or {}).items()}
     figures = annual_figures(office=office, year=year, zone=zone, until=summary.until)
     try:
         summary_blocks.blocks_check(figures, cleaned)

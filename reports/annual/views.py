@@ -13,11 +13,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections import rectification
 from reports import selectors as report_selectors
 from reports.choices import JobStatus
 from reports.models import Job
 from reports.services import job_describe, job_start, sha256_of
 from supervision import access, clock
+from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 
 from . import blocks as summary_blocks
@@ -138,8 +140,8 @@ def summary(request, office_pk: int, year: int, zone_pk: int | None = None):
             (_("覆盖学校"), f"{figures.schools_visited}/{figures.schools_total}"),
             (_("月总结报告"), figures.monthly_summaries),
             (_("发现问题"), figures.problems),
-            (_("整改率"), f"{figures.rectification_rate:g}%"),
-            (_("逾期率"), f"{figures.overdue_rate:g}%"),
+            (_("整改率"), rectification.rate_text(figures.rectification_rate)),
+            (str(rectification.LABELS["on_time_rate"]), rectification.rate_text(figures.on_time_rate)),
         ],
         "rows": [(section, form[section.key] if form else None) for section in sections],
         "legend": legend,
@@ -170,7 +172,7 @@ def pdf_start(request, office_pk: int, year: int, zone_pk: int | None = None):
     return redirect(_page_url(office, year, zone))
 
 
-@login_required
+@login_or_token_required
 def pdf_download(request, job_pk: int):
     """A printed summary, for whoever may read that summary (a lead supervisor included)."""
     job = get_object_or_404(Job.objects.select_related("office").exclude(result=""), pk=job_pk, kind=KIND,

@@ -103,7 +103,7 @@ def groups_chart(rows: list[dict]) -> dict:
     series = [
         (_("入校督导人次"), "person_visits", BLUE),
         (_("发现问题"), "problems", ORANGE),
-        (_("当前逾期"), "overdue", RED),
+        (_("逾期未整改"), "overdue", RED),
     ]
     many = len(rows) > 12  # a county of 50 zones: show 12 at a time, with a slider to scroll
     return _base(

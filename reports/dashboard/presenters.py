@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from inspections import rectification
 from supervision.models import Zone
 
 from . import charts, selectors
@@ -22,18 +23,25 @@ class Links:
         self.data_office = scope.office.pk if scope.office and not scope.children and office_role else None
 
     def _with(self, name: str, args=(), **params) -> str:
-        query = {k: v for k, v in params.items() if v not in (None, "")}
-        return reverse(name, args=args) + ("?" + urlencode(query) if query else "")
+        query = {k: v for k, v in params.items() if v not in (None, "", [])}
+        return reverse(name, args=args) + ("?" + urlencode(query, doseq=True) if query else "")
 
     def dashboard(self, *, office=None, year=None, month=None) -> str:
         office = office if office is not None else (self.scope.office.pk if self.scope.office and self.office_role else None)
         return self._with("dashboard:dashboard", office=office, year=year or self.period.year, month=month)
 
     def coverage(self, m: dict) -> str:
-        return self._with("inspections:coverage", year=m["year"], month=m["month"], office=self.data_office)
+        zones = self.scope.zone_ids or []
+        return self._with("inspections:coverage", year=m["year"], month=m["month"], office=self.data_office,
+                          zone=zones[0] if len(zones) == 1 else None)
 
     def ledger(self, **filters) -> str:
-        return self._with("inspections:ledger", office=self.data_office, **filters)
+        """The ledger scoped as the figure is: the office, the zone(s) and school of the scope."""
+        scope = self.scope
+        return self._with(
+            "inspections:ledger", office=self.data_office, zone=scope.zone_ids or None,
+            school=scope.school.pk if scope.school else None, **filters,
+        )
 
     def ledger_in_period(self, **filters) -> str:
         return self.ledger(year=self.period.year, month=self.period.month, **filters)
@@ -94,10 +102,10 @@ def kpis(figures: dict, links: Links) -> list[dict]:
         {"key": "rectification", "label": _("整改率"), "value": _pct(tickets["rectification_rate"]),
          "note": _("已销号 %(c)d/%(t)d") % {"c": tickets["closed"], "t": tickets["tickets"]},
          "url": links.ledger_in_period(status="closed")},
-        {"key": "on_time", "label": _("按期整改率"), "value": _pct(tickets["on_time_rate"]),
-         "note": _("按期销号 %(n)d 个") % {"n": tickets["on_time"]}, "url": ""},
-        {"key": "overdue", "label": _("当前逾期"), "value": tickets["overdue"], "unit": _("个"),
-         "note": _("截至今日"), "url": links.ledger(overdue="true"), "danger": tickets["overdue"] > 0},
+        {"key": "on_time", "label": str(rectification.LABELS["on_time_rate"]), "value": _pct(tickets["on_time_rate"]),
+         "note": _("按期销号 %(n)d/%(d)d 个") % {"n": tickets["on_time"], "d": tickets["decided"]}, "url": ""},
+        {"key": "overdue", "label": str(rectification.LABELS["overdue_open"]), "value": tickets["overdue"],
+         "unit": _("个"), "note": _("截至今日"), "url": links.ledger(overdue="true"), "danger": tickets["overdue"] > 0},
         {"key": "escalations", "label": _("升级督办"), "value": sum(lv["proposed"] for lv in escalations), "unit": _("次"),
          "note": _("已确认 %(n)d 次") % {"n": sum(lv["confirmed"] for lv in escalations)}, "url": links.escalations()},
     ]
@@ -109,8 +117,7 @@ def kpis(figures: dict, links: Links) -> list[dict]:
     return kpis
 
 
-def _pct(rate) -> str:
-    return "—" if rate is None else f"{rate:g}%"
+_pct = rectification.rate_text
 
 
 def chart_list(figures: dict, links: Links, rows: list[dict], *, by_office: bool) -> list[dict]:

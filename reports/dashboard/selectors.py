@@ -1,54 +1,55 @@
 """Reads of the director's dashboard (督导数据看板): every figure is aggregated in the database, grouped
 by month, zone, office or school, so a page costs the same number of queries whatever the data size.
 
-Counting rules (inspections.selectors):
+Counting rules (inspections.selectors, inspections.rectification — each figure defined once):
 - visits: routine visits (经常性督导) with a submitted checklist; a joint visit is one visit and one
-  人次 per supervisor present;
-- a visit and a problem count for the zone of the day (Visit.zone, Problem.zone), so a school moved
-  to another zone mid-year leaves its earlier visits and problems with the zone that made them;
-- coverage of a month: active schools with a counted visit / active schools. A zone's schools that
-  month are its schools today plus any school visited for it that month which has since left it;
-  the coverage of a period is the average of its months (school-months visited / school-months);
-- problems: every problem found in the period (all sources feed the same tickets);
-- rectification rate: tickets of those problems closed (销号) by today / all of them; on-time rate:
-  those closed on or before their deadline / those closed; overdue: tickets open past their deadline
-  today, whenever found.
+  人次 per supervisor present; a visit and a problem count for the zone of their day (Visit.zone,
+  Problem.zone), so a school moved mid-year leaves its earlier visits and problems with the zone
+  that made them; drafts and reopened checklists count nowhere;
+- coverage of a month: of the schools in the roster (of the office, the zone) on the day the month is
+  counted as at — its last day, or today while it runs — those with a counted visit that month; each
+  school-month counts for the zone the school was in that day (a school added in autumn is not in
+  March's figures, a school moved in June counts for its old zone until May); the coverage of a
+  period is school-months visited / school-months;
+- problems: every problem found in the period that counts (all sources feed the same tickets);
+- rectification, as at today: 整改率 = tickets of those problems closed (已销号) / all of them;
+  按期整改率 = closed by their deadline / those closed or open past their deadline; 逾期未整改 =
+  tickets open past their deadline today, whenever found. A rate without a denominator is None (「—」).
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Q
 from django.http import Http404
-from django.utils import timezone
 
-from inspections.choices import EscalationLevel, EscalationStatus, Severity, TicketStatus
+from inspections import calendar, rectification
+from inspections.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, Problem, Ticket, Visit
-from inspections.selectors import REPORT_DAY, counted_visits
+from inspections.selectors import counted_q, counted_visits
+from inspections.ticket_services import is_overdue as ticket_overdue
 from schools.models import School
+from schools.selectors import members_on, periods_between
 from supervision import clock
 from supervision.models import Office, Zone
 
 TREND_MONTHS = 12
 
 # The field a grouping reads on each model: visits and problems by the zone of the day, tickets by their
-# problem's zone, schools by their zone today.
+# problem's zone, schools by the zone of their membership.
 GROUPS = {
-    "zone": {"visit": "zone", "problem": "zone", "ticket": "problem__zone", "school": "zone"},
-    "office": {"visit": "office", "problem": "office", "ticket": "office", "school": "office"},
-    "school": {"visit": "school", "problem": "school", "ticket": "school", "school": "pk"},
+    "zone": {"visit": "zone", "problem": "zone", "ticket": "problem__zone", "membership": "zone_id"},
+    "office": {"visit": "office", "problem": "office", "ticket": "office", "membership": "office_id"},
+    "school": {"visit": "school", "problem": "school", "ticket": "school", "membership": "school_id"},
 }
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+_rate = rectification.rate
 
 
 def month_add(year: int, month: int, by: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + by
-    return index // 12, index % 12 + 1
+    return calendar.month_add(year, month, by)
 
 
 @dataclass
@@ -65,9 +66,7 @@ class Period:
 
     @property
     def end(self) -> dt.date:
-        month = self.month or 12
-        last = dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
-        return min(last, self.today)
+        return calendar.as_at(self.year, self.month or 12, self.today)
 
     @property
     def months(self) -> list[tuple[int, int]]:
@@ -111,31 +110,35 @@ class Scope:
         return bool(self.children)
 
     def q(self, model: str) -> Q:
-        """The scope as a filter of visits, problems, tickets, schools or escalations."""
-        prefix = {"visit": "", "problem": "", "ticket": "", "school": "", "escalation": "ticket__"}[model]
-        zone_field = {"visit": "zone", "problem": "zone", "ticket": "problem__zone", "school": "zone",
+        """The scope as a filter of visits, problems, tickets or escalations (their office and the zone
+        of their day)."""
+        prefix = {"visit": "", "problem": "", "ticket": "", "escalation": "ticket__"}[model]
+        zone_field = {"visit": "zone", "problem": "zone", "ticket": "problem__zone",
                       "escalation": "ticket__problem__zone"}[model]
         q = Q(**{f"{prefix}office__in": self.office_ids})
         if self.zones is not None:
             q &= Q(**{f"{zone_field}__in": self.zone_ids})
         if self.school is not None:
-            q &= Q(**{"pk" if model == "school" else f"{prefix}school": self.school.pk})
+            q &= Q(**{f"{prefix}school": self.school.pk})
         return q
 
-
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    def periods(self, start: dt.date, end: dt.date):
+        """The membership periods of the schools in scope sharing a day with ``[start, end]`` (1 query)."""
+        return periods_between(
+            start, end, offices=self.office_ids, zones=self.zone_ids,
+            schools=[self.school.pk] if self.school is not None else None,
+        )
 
 
 def _month_range(months: list[tuple[int, int]]) -> tuple[dt.date, dt.date]:
     (y0, m0), (y1, m1) = months[0], months[-1]
-    return dt.date(y0, m0, 1), dt.date(y1, m1, calendar.monthrange(y1, m1)[1])
+    return calendar.month_bounds(y0, m0)[0], calendar.month_bounds(y1, m1)[1]
 
 
 def _in_month(field: str, year: int, month: int, *, aware: bool = False) -> Q:
-    start, end = _month_range([(year, month)])
+    start, end = calendar.month_bounds(year, month)
     if aware:  # a timestamp: the month in local time
-        return Q(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(end + dt.timedelta(days=1))})
+        return Q(**{f"{field}__gte": clock.start_of(start), f"{field}__lt": clock.start_of(end + dt.timedelta(days=1))})
     return Q(**{f"{field}__range": (start, end)})
 
 
@@ -155,56 +158,55 @@ def _unpack(row: dict, months, names) -> dict:
     return {ym: {name: row[f"{name}_{i}"] or 0 for name in names} for i, ym in enumerate(months)}
 
 
-def _school_measures(left: Q) -> dict:
-    """Active schools visited in a month, and those of them no longer in the group (their
-    denominator)."""
-    active = Q(school__is_active=True)
-    return {
-        "schools": lambda q: Count("school", distinct=True, filter=q & active),
-        "left": lambda q: Count("school", distinct=True, filter=q & active & left),
-    }
+def coverage_by_group(*, scope: Scope, period: Period, today: dt.date, key: str) -> tuple[dict, dict, dict]:
+    """全覆盖 of each month of the period: the schools in scope on the day it is counted as at, by the
+    group of their membership that day, and how many of them had a counted visit that month (2 queries).
+    Returns ({(y, m): {group: schools}}, {(y, m): {group: visited}}, {group: schools at the period's end})."""
+    periods = scope.periods(period.start, period.end)
+    visited = {
+        (school, day.year, day.month)
+        for school, day in counted_visits()
+        .filter(school__in={p.school_id for p in periods}, date__range=(period.start, period.end))
+        .values_list("school_id", "date").distinct().order_by()
+    } if periods else set()
+    schools: dict = {}
+    covered: dict = {}
+    for y, m in period.months:
+        day = calendar.as_at(y, m, today)
+        totals, hits = schools.setdefault((y, m), {}), covered.setdefault((y, m), {})
+        for school, membership in members_on(periods, day).items():
+            group = getattr(membership, key)
+            totals[group] = totals.get(group, 0) + 1
+            if (school, y, m) in visited:
+                hits[group] = hits.get(group, 0) + 1
+    at_end: dict = {}
+    for membership in members_on(periods, period.end).values():
+        group = getattr(membership, key)
+        at_end[group] = at_end.get(group, 0) + 1
+    return schools, covered, at_end
 
 
 def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: str = "zone") -> dict:
     """Every figure of the dashboard for ``scope`` and ``period``, with one row per group (zone,
-    child office or school). A constant number of queries (10, or 12 with monthly reports)."""
+    child office or school). A constant number of queries (11, or 13 with monthly reports)."""
     fields = GROUPS[group]
     start, end = period.start, period.end
     trend = period.trend_months
     trend_start, trend_end = _month_range(trend)
 
-    # 1. Active schools today, by group.
-    schools_by_group = {
-        row["key"]: row["n"]
-        for row in School.objects.filter(scope.q("school"), is_active=True)
-        .values(key=F(fields["school"])).annotate(n=Count("pk")).order_by()
-    }
+    # 1–2. Coverage of each month, by the group of each school's membership of that day.
+    school_months, visited_months, schools_by_group = coverage_by_group(
+        scope=scope, period=period, today=today, key=fields["membership"]
+    )
     schools_total = sum(schools_by_group.values())
 
-    # 2. Active schools visited each month of the period, in all (as the coverage page counts them).
+    # 3. By group: visits of each trend month (made in the group: the zone of the day).
     visits = counted_visits().filter(scope.q("visit"))
-    still_in_scope = Q(school__office__in=scope.office_ids)
-    if scope.zones is not None:
-        still_in_scope &= Q(school__zone__in=scope.zone_ids)
-    if scope.school is not None:
-        still_in_scope = Q(pk__isnull=False)
-    schools_visited = _school_measures(~still_in_scope)
-    by_month = _unpack(
-        visits.filter(date__range=(start, end)).aggregate(**_per_month(period.months, "date", schools_visited)),
-        period.months, schools_visited,
-    )
-    # 3. By group: visits of each trend month, and the schools visited each month of the period. No
-    # join to the supervisors here: each visit is one row, so nothing needs DISTINCT but the schools.
     key = fields["visit"]
-    if group == "school":
-        left_group = Q(pk__isnull=True)  # a school is always its own group
-    else:
-        left_group = ~Q(**{f"school__{fields['school']}": F(key)}) | Q(**{f"school__{fields['school']}__isnull": True})
     count = {"n": lambda q: Count("pk", filter=q)}
-    schools_visited = _school_measures(left_group)
     group_rows = list(
         visits.filter(date__range=(trend_start, trend_end)).values(key)
-        .annotate(**_per_month(trend, "date", count), **_per_month(period.months, "date", schools_visited))
+        .annotate(**_per_month(trend, "date", count))
         .order_by()
     )
     # 4. 人次 by group and trend month: one row per supervisor present at a visit.
@@ -216,18 +218,17 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     trend_visits = {ym: {"visits": 0, "person_visits": 0} for ym in trend}
     by_group_month: dict = {}
     for row in group_rows:
-        counts, schools = _unpack(row, trend, count), _unpack(row, period.months, schools_visited)
+        counts = _unpack(row, trend, count)
         persons = person_rows.get(row[key], {})
         for ym in trend:
             trend_visits[ym]["visits"] += counts[ym]["n"]
             trend_visits[ym]["person_visits"] += persons.get(ym, {"n": 0})["n"]
         by_group_month[row[key]] = {
-            ym: {**schools[ym], "visits": counts[ym]["n"], "person_visits": persons.get(ym, {"n": 0})["n"]}
-            for ym in period.months
+            ym: {"visits": counts[ym]["n"], "person_visits": persons.get(ym, {"n": 0})["n"]} for ym in period.months
         }
 
-    # 4. Problems of the period by group and severity; 5. by checklist item; 6. trend by month.
-    problems = Problem.objects.filter(scope.q("problem"))
+    # 5. Problems of the period by group and severity; 6. by checklist item; 7. trend by month.
+    problems = Problem.objects.filter(counted_q(), scope.q("problem"))
     found = problems.filter(found_on__range=(start, end))
     problem_rows = list(found.values(fields["problem"], "severity").annotate(n=Count("pk")).order_by())
     by_item = list(
@@ -238,51 +239,51 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
         trend, count,
     )
 
-    # 7. Tickets: those of the period's problems (closed / on time) and every one overdue today.
+    # 8. Tickets as at today: those of the period's problems (closed / on time) and every one overdue.
+    tickets_in_scope = Ticket.objects.filter(counted_q("problem__"), scope.q("ticket"))
     in_period = Q(opened_on__range=(start, end))
-    closed = Q(status=TicketStatus.CLOSED)
-    overdue = ~closed & Q(deadline__lt=today)
+    overdue = rectification.overdue_open(today)
     ticket_key = fields["ticket"]
     ticket_rows = {
         row["key"]: row
-        for row in Ticket.objects.filter(scope.q("ticket"))
-        .filter(in_period | overdue)
+        for row in tickets_in_scope.filter(in_period | overdue)
         .values(key=F(ticket_key))
         .annotate(
             tickets=Count("pk", filter=in_period),
-            closed=Count("pk", filter=in_period & closed),
-            on_time=Count("pk", filter=in_period & closed & Q(closed_at__date__lte=F("deadline"))),
+            closed=Count("pk", filter=in_period & rectification.closed_by(today)),
+            on_time=Count("pk", filter=in_period & rectification.closed_on_time(today)),
+            decided=Count("pk", filter=in_period & rectification.decided(today)),
             overdue=Count("pk", filter=overdue),
         )
         .order_by()
     }
-    # 8. Tickets closed (销号) each trend month.
+    # 9. Tickets closed (销号) each trend month, by the day they were closed.
     closed_by_month = _unpack(
-        Ticket.objects.filter(scope.q("ticket"), closed)
-        .filter(closed_at__gte=_aware(trend_start), closed_at__lt=_aware(trend_end + dt.timedelta(days=1)))
-        .aggregate(**_per_month(trend, "closed_at", count, aware=True)),
+        tickets_in_scope.filter(closed_on__range=(trend_start, trend_end))
+        .aggregate(**_per_month(trend, "closed_on", count)),
         trend, count,
     )
-    # 9. Escalations proposed in the period, by level and status.
+    # 10. Escalations proposed in the period, by level and status.
     escalations = {
         (row["level"], row["status"]): row["n"]
         for row in Escalation.objects.filter(scope.q("escalation"))
-        .filter(proposed_at__gte=_aware(start), proposed_at__lt=_aware(end + dt.timedelta(days=1)))
+        .filter(proposed_at__gte=clock.start_of(start), proposed_at__lt=clock.start_of(end + dt.timedelta(days=1)))
         .values("level", "status").annotate(n=Count("pk")).order_by()
     }
 
     # Assembled in Python from those few rows.
     months = []
     for y, m in period.months:
-        row = by_month[(y, m)]
-        visited, total = row["schools"], schools_total + row["left"]
+        visited, total = sum(visited_months[(y, m)].values()), sum(school_months[(y, m)].values())
         months.append({"year": y, "month": m, "visited": visited, "schools": total, "rate": _rate(visited, total),
                        **trend_visits[(y, m)]})
     groups = _group_rows(
-        period=period, schools_by_group=schools_by_group, by_group_month=by_group_month,
-        problem_rows=problem_rows, problem_key=fields["problem"], ticket_rows=ticket_rows,
+        period=period, schools_by_group=schools_by_group, school_months=school_months,
+        visited_months=visited_months, by_group_month=by_group_month, problem_rows=problem_rows,
+        problem_key=fields["problem"], ticket_rows=ticket_rows,
     )
-    tickets = {k: sum(r[k] for r in ticket_rows.values()) for k in ("tickets", "closed", "on_time", "overdue")}
+    names = ("tickets", "closed", "on_time", "decided", "overdue")
+    tickets = {k: sum(r[k] for r in ticket_rows.values()) for k in names}
     severity = {s: 0 for s in Severity.values}
     for row in problem_rows:
         severity[row["severity"]] += row["n"]
@@ -301,7 +302,7 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
             "by_item": [{"code": r["item_code"], "title": r["title"], "count": r["n"]} for r in by_item],
         },
         "tickets": {**tickets, "rectification_rate": _rate(tickets["closed"], tickets["tickets"]),
-                    "on_time_rate": _rate(tickets["on_time"], tickets["closed"])},
+                    "on_time_rate": _rate(tickets["on_time"], tickets["decided"])},
         "escalations": [
             {
                 "level": level.value, "label": str(level.label),
@@ -324,40 +325,44 @@ def dashboard_figures(*, scope: Scope, period: Period, today: dt.date, group: st
     return figures
 
 
-def _group_rows(*, period, schools_by_group, by_group_month, problem_rows, problem_key, ticket_rows) -> dict:
+def _group_rows(*, period, schools_by_group, school_months, visited_months, by_group_month, problem_rows,
+                problem_key, ticket_rows) -> dict:
     """One row of figures per group key (zone, office or school id; None for schools outside a zone)."""
-    keys = set(schools_by_group) | set(by_group_month) | {r[problem_key] for r in problem_rows} | set(ticket_rows)
+    keys = (
+        set(schools_by_group) | {k for month in school_months.values() for k in month} | set(by_group_month)
+        | {r[problem_key] for r in problem_rows} | set(ticket_rows)
+    )
     rows = {}
     for key in keys:
-        schools = schools_by_group.get(key, 0)
         tally = by_group_month.get(key, {})
-        visited = sum(t["schools"] for t in tally.values())
-        school_months = schools * len(period.months) + sum(t["left"] for t in tally.values())
         tickets = ticket_rows.get(key, {})
         rows[key] = {
-            "schools": schools,
-            "visited": visited,
-            "school_months": school_months,
-            "coverage_rate": _rate(visited, school_months),
+            "schools": schools_by_group.get(key, 0),
+            "visited": sum(month.get(key, 0) for month in visited_months.values()),
+            "school_months": sum(month.get(key, 0) for month in school_months.values()),
             "visits": sum(t["visits"] for t in tally.values()),
             "person_visits": sum(t["person_visits"] for t in tally.values()),
             "problems": sum(r["n"] for r in problem_rows if r[problem_key] == key),
             "tickets": tickets.get("tickets", 0),
             "closed": tickets.get("closed", 0),
             "on_time": tickets.get("on_time", 0),
+            "decided": tickets.get("decided", 0),
             "overdue": tickets.get("overdue", 0),
         }
+        rows[key]["coverage_rate"] = _rate(rows[key]["visited"], rows[key]["school_months"])
         rows[key]["rectification_rate"] = _rate(rows[key]["closed"], rows[key]["tickets"])
+        rows[key]["on_time_rate"] = _rate(rows[key]["on_time"], rows[key]["decided"])
     return rows
 
 
 def rows_summed(rows: list[dict]) -> dict:
     """Several groups' rows as one (the offices of a child office in a roll-up)."""
     names = ("schools", "visited", "school_months", "visits", "person_visits", "problems", "tickets", "closed",
-             "on_time", "overdue")
+             "on_time", "decided", "overdue")
     total = {n: sum(r[n] for r in rows) for n in names}
     total["coverage_rate"] = _rate(total["visited"], total["school_months"])
     total["rectification_rate"] = _rate(total["closed"], total["tickets"])
+    total["on_time_rate"] = _rate(total["on_time"], total["decided"])
     return total
 
 
@@ -377,27 +382,33 @@ def _zone_monthly_report_model():
 
 
 def monthly_reports_figures(*, scope: Scope, period: Period, today: dt.date) -> dict | None:
-    """Zone monthly reports (due by the 27th, seed 003) of the period: how many were due so far (zones ×
-    months whose 27th has passed), filed, and filed by the due date (2 queries)."""
+    """Zone monthly reports (due by the 27th, seed 003) of the period: how many were due so far — each
+    zone that had schools on the day a month is counted as at, for each month whose 27th has passed —
+    filed, and filed by the due date (the day it was filed, 报送日期) (2 queries)."""
     model = _zone_monthly_report_model()
     if model is None or scope.school is not None:
         return None
-    zones = Zone.objects.filter(office__in=scope.office_ids)
     reports = model.objects.filter(office__in=scope.office_ids, status="filed")
+    zoned = periods_between(period.start, period.end, offices=scope.office_ids, zones=scope.zone_ids)
     if scope.zones is not None:
-        zones, reports = zones.filter(pk__in=scope.zone_ids), reports.filter(zone__in=scope.zone_ids)
+        reports = reports.filter(zone__in=scope.zone_ids)
     in_period = Q()
     for year, month in period.months:
         in_period |= Q(year=year, month=month)
-    due_months = [(y, m) for y, m in period.months if dt.date(y, m, REPORT_DAY) < today]
-    # One report a zone and month counts, whatever its versions (on time if any version was).
+    due_months = [(y, m) for y, m in period.months if calendar.due_date(y, m) < today]
+    expected_keys = {
+        (p.zone_id, y, m)
+        for y, m in due_months
+        for p in members_on(zoned, calendar.as_at(y, m, today)).values() if p.zone_id
+    }
+    # One report a zone and month counts, whatever its versions (on time if its first filing was).
     filed: dict[tuple, bool] = {}
-    for r in reports.filter(in_period).values("zone_id", "year", "month", "filed_at", "due_date").order_by():
-        on_time = r["filed_at"] is not None and clock.date_of(r["filed_at"]) <= r["due_date"]
+    for r in reports.filter(in_period).values("zone_id", "year", "month", "filed_on", "due_date").order_by():
+        on_time = r["filed_on"] is not None and r["filed_on"] <= r["due_date"]
         key = (r["zone_id"], r["year"], r["month"])
         filed[key] = filed.get(key, False) or on_time
-    expected = zones.count() * len(due_months)
-    on_time = sum(filed.values())
+    expected = len(expected_keys)
+    on_time = sum(1 for k, v in filed.items() if v and k in expected_keys)
     return {"expected": expected, "filed": len(filed), "on_time": on_time, "on_time_rate": _rate(on_time, expected)}
 
 
@@ -473,16 +484,20 @@ def school_scope(*, user, school, zone=None) -> Scope:
     from supervision import access
 
     school_id = _parse_id(school)
-    found = access.schools_in_coverage_of(user).filter(pk=school_id).select_related("office", "zone").first()
+    found = access.schools_in_coverage_of(user).filter(pk=school_id).select_related("office").first()
     if found is None:
         raise Http404
+    # The offices whose rosters the school was in that the user oversees (its keeper for a supervisor).
+    offices = list(
+        access.dashboard_offices_of(user).filter(school_memberships__school=found).distinct()
+    ) or [found.office]
     zones = None
     if zone not in (None, ""):
         zones = [zone_scope(user=user, zone=zone).zones[0]]
-    elif not access.dashboard_offices_of(user).filter(pk=found.office_id).exists():
+    elif not access.dashboard_offices_of(user).filter(pk__in=[o.pk for o in offices]).exists():
         # A supervisor counts only what was done in their zones.
         zones = list(access.dashboard_zones_of(user))
-    return Scope(office=found.office, offices=[found.office], zones=zones, school=found)
+    return Scope(office=found.office, offices=offices, zones=zones, school=found)
 
 
 def school_activity(*, scope: Scope, period: Period, today: dt.date) -> dict:
@@ -498,14 +513,14 @@ def school_activity(*, scope: Scope, period: Period, today: dt.date) -> dict:
         .prefetch_related(Prefetch("supervisors", queryset=Supervisor.objects.only("pk", "name").order_by("name")))
         .order_by("-date")
     )
-    overdue = ~Q(status=TicketStatus.CLOSED) & Q(deadline__lt=today)
+    overdue = rectification.overdue_open(today)
     tickets = list(
-        Ticket.objects.filter(scope.q("ticket"))
+        Ticket.objects.filter(counted_q("problem__"), scope.q("ticket"))
         .filter(Q(opened_on__range=(period.start, period.end)) | overdue)
         .select_related("problem")
         .order_by("-opened_on", "-pk")
     )
     for ticket in tickets:
-        ticket.is_overdue = ticket.status != TicketStatus.CLOSED and ticket.deadline < today
+        ticket.is_overdue = ticket_overdue(ticket, today)
         ticket.in_period = period.start <= ticket.opened_on <= period.end
     return {"visits": visits, "tickets": tickets}

@@ -26,7 +26,7 @@ class ZoneMonthlyReportSerializer(serializers.ModelSerializer):
         model = ZoneMonthlyReport
         fields = [
             "id", "office", "zone", "zone_name", "year", "month", "version", "status", "due_date", "built_at",
-            "filed_at", "filed_by", "filed_by_name", "filed_on_time", "data",
+            "filed_on", "filed_at", "filed_by", "filed_by_name", "filed_on_time", "data",
         ]
         read_only_fields = fields
 
@@ -37,6 +37,10 @@ class ZoneMonthlyReportSerializer(serializers.ModelSerializer):
 class MonthlyReportFileInputSerializer(serializers.Serializer):
     built_at = serializers.DateTimeField(
         required=False, help_text=_("所核对草稿的生成时间;草稿已重新生成时拒绝报送。")
+    )
+    on = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("报送日期,默认今天;补填以前已报送的月报表时填写实际报送日期。"),
     )
 
 
@@ -71,7 +75,8 @@ class ZoneMonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = MonthlyReportFileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.zone_monthly_report_file(
-            report=report, user=request.user, built_at=serializer.validated_data.get("built_at")
+            report=report, user=request.user, built_at=serializer.validated_data.get("built_at"),
+            on=serializer.validated_data.get("on"),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 

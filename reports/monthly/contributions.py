@@ -1,6 +1,8 @@
 """What the monthly zone reports add to the year-end summary (年度工作总结)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from reports.annual.contributions import Contribution
@@ -9,13 +11,15 @@ from .choices import ZoneMonthlyReportStatus
 from .models import ZoneMonthlyReport
 
 
-def monthly_reports_contribution(*, office, year: int) -> Contribution | None:
+def monthly_reports_contribution(*, office, year: int, until=None) -> Contribution | None:
     """「各责任区全年报送《责任督学挂牌督导问题管理月报表》N份,其中按时报送M份。」 — one per zone and
-    month (a corrected re-filing is not counted again; timeliness is the first filing's)."""
+    month, filed by the cut-off (a corrected re-filing is not counted again; timeliness is the first
+    filing's)."""
+    until = until or dt.date(year, 12, 31)
     first: dict[tuple[int, int], ZoneMonthlyReport] = {}
-    for r in ZoneMonthlyReport.objects.filter(office=office, year=year, status=ZoneMonthlyReportStatus.FILED).defer(
-        "data"
-    ).order_by("version"):
+    for r in ZoneMonthlyReport.objects.filter(
+        office=office, year=year, status=ZoneMonthlyReportStatus.FILED, filed_on__lte=until
+    ).defer("data").order_by("version"):
         first.setdefault((r.zone_id, r.month), r)
     if not first:
         return None

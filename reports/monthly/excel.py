@@ -94,7 +94,7 @@ def _merged_line(ws: Worksheet, row: int, width: int, text: str, *, size: int = 
         ws.row_dimensions[row].height = height
 
 
-def write_zone_sheet(ws: Worksheet, data: dict, *, status: str, version: int | None, filed_at, filed_by: str) -> None:
+def write_zone_sheet(ws: Worksheet, data: dict, *, status: str, version: int | None, filed_on, filed_by: str) -> None:
     """One zone's report on ``ws`` (texts in the office's language)."""
     columns = _columns()
     width = len(columns)
@@ -103,14 +103,17 @@ def write_zone_sheet(ws: Worksheet, data: dict, *, status: str, version: int | N
     _merged_line(ws, 1, width, _(TITLE), size=16, bold=True, align="center", height=30)
     _merged_line(ws, 2, width, _("督导室:%(office)s    责任区:%(zone)s") % {"office": data["office"], "zone": data["zone"]})
     leads = "、".join(data["lead_supervisors"]) or "—"
-    filed = _("报送日期:%(date)s(%(who)s)") % {"date": _local_date(filed_at), "who": filed_by} if filed_at else _("报送日期:未报送")
+    filed = (
+        _("报送日期:%(date)s(%(who)s)") % {"date": _cn_date(filed_on.isoformat()), "who": filed_by}
+        if filed_on else _("报送日期:未报送")
+    )
     version_text = _("第%(v)d版") % {"v": version} if version else ""
     _merged_line(ws, 3, width, _("月份:%(y)d年%(m)d月    组长(责任督学):%(leads)s    %(filed)s    状态:%(status)s%(version)s") % {
         "y": data["year"], "m": data["month"], "leads": leads, "filed": filed, "status": status, "version": version_text,
     })
     others = "、".join(data["supervisors"])
     _merged_line(ws, 4, width, _("本区其他责任督学:%(names)s    数据截至:%(cutoff)s") % {
-        "names": others or "—", "cutoff": _local_date(dt.datetime.fromisoformat(data["cutoff"])),
+        "names": others or "—", "cutoff": _cn_date(data.get("as_at") or data["cutoff"]),
     })
     for n, (label, _chars) in enumerate(columns, start=1):
         cell = ws.cell(row=HEADER_ROW, column=n, value=label)
@@ -121,10 +124,12 @@ def write_zone_sheet(ws: Worksheet, data: dict, *, status: str, version: int | N
     ws.row_dimensions[HEADER_ROW].height = 22
     row = HEADER_ROW + 1
     for index, school in enumerate(data["schools"], start=1):
-        dates = "\n".join(_cn_date(v["date"]) for v in school["visits"]) or _("未督导")
+        dates = "\n".join(
+            _cn_date(v["date"]) + ("" if v.get("in_zone", True) else _("(原责任区)")) for v in school["visits"]
+        ) or _("未督导")
         people = "\n".join("、".join(v["supervisors"]) for v in school["visits"])
         checked = school["items_checked"] if school["visited"] else ""
-        name = school["name"]
+        name = school["name"] + (_("(已调出)") if school.get("moved_out") else "")
         problems = school["problems"] or [None]
         first = row
         for problem in problems:
@@ -176,7 +181,7 @@ def zone_workbook(report) -> bytes:
         ws = wb.active
         ws.title = _sheet_title(report.data["zone"], set())
         write_zone_sheet(
-            ws, report.data, status=str(report.get_status_display()), version=report.version, filed_at=report.filed_at,
+            ws, report.data, status=str(report.get_status_display()), version=report.version, filed_on=report.filed_on,
             filed_by=_filer(report),
         )
         return _bytes(wb)
@@ -219,7 +224,7 @@ def rollup_workbook(*, office_name: str, year: int, month: int, lines: list[dict
             data, report = line["data"], line["report"]
             values = [
                 index, data["zone"], "、".join(data["lead_supervisors"]), line["state"],
-                _local_date(report.filed_at) if report is not None and report.filed_at else "",
+                _cn_date(report.filed_on.isoformat()) if report is not None and report.filed_on else "",
                 *(data["totals"][k] for k in keys),
             ]
             for k in keys:
@@ -243,7 +248,7 @@ def rollup_workbook(*, office_name: str, year: int, month: int, lines: list[dict
             sheet = wb.create_sheet(_sheet_title(line["data"]["zone"], used))
             write_zone_sheet(
                 sheet, line["data"], status=line["state"], version=report.version if report else None,
-                filed_at=report.filed_at if report else None, filed_by=_filer(report) if report else "",
+                filed_on=report.filed_on if report else None, filed_by=_filer(report) if report else "",
             )
             if on_progress:
                 on_progress(done, len(lines))

@@ -49,7 +49,7 @@ def _zone_fingerprint(office: Office, params: dict) -> str:
     r = ZoneMonthlyReport.objects.get(pk=params["report"])
     return sha256_of({
         "layout": EXCEL_LAYOUT_VERSION, "data": r.data, "status": r.status, "version": r.version,
-        "filed_at": r.filed_at, "filed_by": r.filed_by_id, "built_at": r.built_at,
+        "filed_on": r.filed_on, "filed_by": r.filed_by_id, "built_at": r.built_at,
     })
 
 
@@ -116,7 +116,7 @@ def rollup_fingerprint(office: Office, params: dict) -> str:
         "layout": EXCEL_LAYOUT_VERSION,
         "zones": [
             [line["zone"].pk, line["state"], line["data"],
-             line["report"].pk if line["report"] else None, line["report"].filed_at if line["report"] else None]
+             line["report"].pk if line["report"] else None, line["report"].filed_on if line["report"] else None]
             for line in lines
         ],
     })

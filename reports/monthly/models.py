@@ -4,7 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.loop import month_validators
-from supervision import clock
 from supervision.models import Office, Zone
 
 from .choices import ZoneMonthlyReportStatus
@@ -29,7 +28,8 @@ class ZoneMonthlyReport(models.Model):
     )
     data = models.JSONField(_("报表数据"), default=dict, blank=True)
     built_at = models.DateTimeField(_("生成时间"))
-    filed_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    filed_on = models.DateField(_("报送日期"), null=True, blank=True)  # the day it was filed (补录: the real day)
+    filed_at = models.DateTimeField(_("报送录入时间"), null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -56,7 +56,7 @@ class ZoneMonthlyReport(models.Model):
 
     @property
     def filed_on_time(self) -> bool | None:
-        """True when filed by the 27th (local date), False when filed later, None while a draft."""
-        if self.filed_at is None:
+        """True when filed by the 27th, False when filed later, None while a draft."""
+        if self.filed_on is None:
             return None
-        return clock.date_of(self.filed_at) <= self.due_date
+        return self.filed_on <= self.due_date

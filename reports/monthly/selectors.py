@@ -1,80 +1,81 @@
 """Reads of the monthly zone report (责任督学挂牌督导问题管理月报表).
 
-Which schools a zone's report lists (for a month):
-- every school with a counted routine visit made *in that zone* that month (``Visit.zone``, the
-  school's zone on the day) — so a school moved to another zone mid-month appears in both zones'
-  reports, each with the visits made while it belonged there;
-- plus every active school currently in the zone, so a school not yet visited shows as 未督导.
+The report of a zone-month is counted as at one day (``calendar.as_at``): the month's last day, or
+today while the month runs — the one cut-off rule of every document. As at that day:
 
-What each school row holds: the counted routine visits (a visit counts once its checklist is
-submitted; special-inspection visits belong to their campaign), the supervisors present (a joint
-visit is one visit and one 人次 per supervisor), the items checked, and the problems found on
-those visits with their 整改意见, deadline and status.
+- the zone's schools are those in the zone on that day (their membership of the day, so a school
+  added in autumn is not in March's report and one moved away in June is in May's); each is visited
+  (已督导) when it had a counted visit that month — as the coverage page counts it;
+- the visits and 人次 of the report are those made *in the zone* that month (``Visit.zone``, the
+  school's zone on the visit's day), also to a school that has since moved to another zone — listed
+  as 已调出; a visit to a member school made while it still belonged to another zone shows on its row
+  (本月由原责任区督导) but counts for that other zone;
+- the problems are those found on the zone's visits, each with its 整改意见, deadline (the one in
+  force that day) and its status as at that day, read from the ticket's history by the day each act
+  happened (``rectification.statuses_on``): a ticket closed next month still shows open here, and
+  rebuilding an old month gives the same figures.
 
-A problem's status is the status *as at the report's cutoff*: the end of the month, or the moment
-the report is built if that is earlier — read from the ticket's history (TicketEvent), so a ticket
-closed in the next month still shows as open in this month's report, and rebuilding an old month
-gives the same figures.
+A visit counts once its checklist is submitted (drafts and reopened checklists count nowhere);
+special-inspection visits belong to their campaign; a joint visit is one visit and one 人次 per
+supervisor present.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from inspections import calendar, rectification
 from inspections.choices import Conclusion, TicketStatus
-from inspections.models import ChecklistAnswer, Problem, TicketEvent
-from inspections.selectors import REPORT_DAY, counted_visits, month_bounds
-from schools.models import School
+from inspections.models import ChecklistAnswer, Problem
+from inspections.selectors import counted_q, counted_visits
+from schools.models import SchoolMembership
 from supervision import clock
 from supervision.models import Zone, ZoneAssignment
 
 from .choices import FilingState, ZoneMonthlyReportStatus
 from .models import ZoneMonthlyReport
 
-DATA_VERSION = 1  # bump when the shape of ``ZoneMonthlyReport.data`` changes
+DATA_VERSION = 2  # bump when the shape of ``ZoneMonthlyReport.data`` changes
+REPORT_DAY = calendar.REPORT_DAY
 
 
 def due_date(year: int, month: int) -> dt.date:
-    return dt.date(year, month, REPORT_DAY)
+    return calendar.due_date(year, month)
 
 
-def month_cutoff(year: int, month: int, now: dt.datetime) -> dt.datetime:
-    """The instant a report's statuses are taken at: the end of the month (local time), or now if earlier."""
-    last = calendar.monthrange(year, month)[1]
-    end = timezone.make_aware(dt.datetime(year, month, last, 23, 59, 59, 999999))
-    return min(end, now)
-
-
-def _names(zone: Zone) -> tuple[list[str], list[str]]:
+def _names(zone: Zone, day: dt.date) -> tuple[list[str], list[str]]:
+    """The zone's lead(s) and other supervisors on ``day``."""
     leads, others = [], []
-    for a in ZoneAssignment.objects.filter(zone=zone, supervisor__is_active=True).select_related("supervisor").order_by(
-        "-is_lead", "supervisor__name"
+    for a in (
+        ZoneAssignment.objects.on(day).filter(zone=zone).select_related("supervisor")
+        .order_by("-is_lead", "supervisor__name")
     ):
         (leads if a.is_lead else others).append(a.supervisor.name)
     return leads, others
 
 
 def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | None = None) -> dict:
-    """The rows and totals of a zone's report for a month, as plain JSON (7 queries whatever the size)."""
+    """The rows and totals of a zone's report for a month, as plain JSON (8 queries whatever the size)."""
     now = now or clock.now()
-    start, end = month_bounds(year, month)
-    cutoff = month_cutoff(year, month, now)
-    # Visits up to the cutoff day (only matters for a report dated in the past, as the demo's are).
+    start, _end = calendar.month_bounds(year, month)
+    day = calendar.as_at(year, month, clock.date_of(now))
+    members = dict(
+        SchoolMembership.objects.on(day).filter(zone=zone).values_list("school_id", "school__kind")
+    )
+    # Every counted visit of the month made in the zone, and every one to its member schools.
     visits = list(
         counted_visits()
-        .filter(zone=zone, date__range=(start, min(end, clock.date_of(cutoff))))
-        .select_related("school")
+        .filter(Q(zone=zone) | Q(school__in=list(members)), date__range=(start, day))
+        .select_related("school", "zone")
         .prefetch_related("supervisors")
         .order_by("date", "pk")
     )
-    visit_ids = [v.pk for v in visits]
+    here = [v for v in visits if v.zone_id == zone.pk]
     items = {
         row["checklist__visit_id"]: row
-        for row in ChecklistAnswer.objects.filter(checklist__visit_id__in=visit_ids)
+        for row in ChecklistAnswer.objects.filter(checklist__visit_id__in=[v.pk for v in here])
         .values("checklist__visit_id")
         .annotate(
             checked=Count("pk", filter=Q(conclusion__in=[Conclusion.OK, Conclusion.PROBLEM])),
@@ -82,21 +83,13 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
         )
     }
     problems = list(
-        Problem.objects.filter(visit_id__in=visit_ids)
-        .select_related("ticket")
-        .order_by("found_on", "pk")
+        Problem.objects.filter(counted_q(), visit_id__in=[v.pk for v in here]).select_related("ticket").order_by(
+            "found_on", "pk"
+        )
     )
-    # Each ticket's status at the cutoff: the last status change recorded up to then.
-    status_at: dict[int, str] = {}
-    ticket_ids = [p.ticket.pk for p in problems if hasattr(p, "ticket")]
-    for event in (
-        TicketEvent.objects.filter(ticket_id__in=ticket_ids, at__lte=cutoff)
-        .exclude(to_status="")
-        .order_by("at", "pk")
-        .values("ticket_id", "to_status")
-    ):
-        status_at[event["ticket_id"]] = event["to_status"]
-    cutoff_day = clock.date_of(cutoff)
+    first_deadlines = {p.ticket.pk: p.deadline for p in problems if hasattr(p, "ticket")}
+    status_on = rectification.statuses_on(first_deadlines, day)
+    deadline_on = rectification.deadlines_on(first_deadlines, day)
 
     schools: dict[int, dict] = {}
 
@@ -105,24 +98,27 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
         if row is None:
             row = schools[school.pk] = {
                 "id": school.pk, "code": school.code, "name": school.name, "kind": school.kind,
-                "visits": [], "problems": [],
+                "member": school.pk in members, "visits": [], "problems": [],
             }
         return row
 
     for visit in visits:
+        in_zone = visit.zone_id == zone.pk
         tally = items.get(visit.pk, {"checked": 0, "total": 0})
         school_row(visit.school)["visits"].append({
             "id": visit.pk,
             "date": visit.date.isoformat(),
             "supervisors": sorted(s.name for s in visit.supervisors.all()),
-            "items_checked": tally["checked"],
-            "items_total": tally["total"],
+            "items_checked": tally["checked"] if in_zone else None,
+            "items_total": tally["total"] if in_zone else None,
+            "in_zone": in_zone,
+            "zone": visit.zone.name if visit.zone else "",
         })
-    visit_school = {v.pk: v.school for v in visits}
+    visit_school = {v.pk: v.school for v in here}
     for problem in problems:
         ticket = getattr(problem, "ticket", None)
-        status = status_at.get(ticket.pk, TicketStatus.OPEN) if ticket else TicketStatus.OPEN
-        deadline = ticket.deadline if ticket else problem.deadline
+        status = status_on.get(ticket.pk, TicketStatus.OPEN) if ticket else TicketStatus.OPEN
+        deadline = deadline_on.get(ticket.pk, problem.deadline) if ticket else problem.deadline
         school_row(visit_school[problem.visit_id])["problems"].append({
             "id": problem.pk,
             "ticket": ticket.pk if ticket else None,
@@ -133,19 +129,22 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
             "opinion": problem.opinion,
             "deadline": deadline.isoformat(),
             "status": status,
-            "overdue": status != TicketStatus.CLOSED and deadline < cutoff_day,
+            "overdue": status != TicketStatus.CLOSED and deadline < day,
         })
-    # Active schools now in the zone, so the unvisited show as 未督导.
-    for school in School.objects.filter(zone=zone, is_active=True).only("pk", "code", "name", "kind"):
-        school_row(school)
-    rows = sorted(schools.values(), key=lambda r: (not r["visits"], r["kind"], r["name"]))
+    # The zone's schools on that day that were not visited show as 未督导.
+    for school in SchoolMembership.objects.on(day).filter(zone=zone).select_related("school"):
+        school_row(school.school)
+    rows = sorted(schools.values(), key=lambda r: (not r["member"], not r["visits"], r["kind"], r["name"]))
     for row in rows:
+        mine = [v for v in row["visits"] if v["in_zone"]]
         row["visited"] = bool(row["visits"])
-        row["person_visits"] = sum(len(v["supervisors"]) for v in row["visits"])
-        row["items_checked"] = sum(v["items_checked"] for v in row["visits"])
+        row["moved_out"] = not row["member"]
+        row["person_visits"] = sum(len(v["supervisors"]) for v in mine)
+        row["items_checked"] = sum(v["items_checked"] for v in mine)
+    member_rows = [r for r in rows if r["member"]]
     all_problems = [p for r in rows for p in r["problems"]]
     rectified = sum(1 for p in all_problems if p["status"] == TicketStatus.CLOSED)
-    leads, others = _names(zone)
+    leads, others = _names(zone, day)
     return {
         "data_version": DATA_VERSION,
         "office": zone.office.name,
@@ -154,13 +153,14 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
         "month": month,
         "lead_supervisors": leads,
         "supervisors": others,
-        "cutoff": cutoff.isoformat(),
+        "as_at": day.isoformat(),
+        "cutoff": clock.end_of(day).isoformat(),
         "schools": rows,
         "totals": {
-            "schools": len(rows),
-            "schools_visited": sum(1 for r in rows if r["visited"]),
-            "schools_not_visited": sum(1 for r in rows if not r["visited"]),
-            "visits": len(visits),
+            "schools": len(member_rows),
+            "schools_visited": sum(1 for r in member_rows if r["visited"]),
+            "schools_not_visited": sum(1 for r in member_rows if not r["visited"]),
+            "visits": len(here),
             "person_visits": sum(r["person_visits"] for r in rows),
             "schools_with_problems": sum(1 for r in rows if r["problems"]),
             "problems": len(all_problems),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from inspections import calendar
 from inspections.notifications import cn_date, notify
 from supervision import access, clock
 from supervision.models import Zone
@@ -32,7 +33,7 @@ REMINDER_DAYS = (20, 25)  # lead supervisors are reminded on these days while th
 def _check_period(year: int, month: int, today: dt.date) -> None:
     if not 1 <= month <= 12 or year < 2000:
         raise ValidationError(_("月份无效。"))
-    if (year, month) > (today.year, today.month):
+    if calendar.is_future_month(year, month, today):
         raise ValidationError(_("不能生成未来月份的月报表。"))
 
 
@@ -61,21 +62,33 @@ def zone_monthly_report_build(*, zone: Zone, year: int, month: int, now: dt.date
 
 
 @transaction.atomic
-def zone_monthly_report_file(*, report: ZoneMonthlyReport, user, built_at: dt.datetime | None = None) -> ZoneMonthlyReport:
-    """File (报送) a draft: it is frozen, with who filed it and when. Only the zone's lead supervisor
-    files. ``built_at`` is the draft the lead looked at: if it was rebuilt since, nothing is filed
-    and they are asked to check it again."""
-    report = ZoneMonthlyReport.objects.select_for_update().get(pk=report.pk)
-    if not access.monthly_report_zones_filed_by(user).filter(pk=report.zone_id).exists():
+def zone_monthly_report_file(
+    *, report: ZoneMonthlyReport, user, built_at: dt.datetime | None = None, on: dt.date | None = None
+) -> ZoneMonthlyReport:
+    """File (报送) a draft: it is frozen, with who filed it and on which day — today, or (entered late)
+    the day it was really filed (``on``: within the late-entry window, earlier with 补录, never before
+    its month began). Only the zone's lead supervisor files (or a 补录 holder entering the past).
+    ``built_at`` is the draft the lead looked at: if it was rebuilt since, nothing is filed and they
+    are asked to check it again."""
+    from inspections.services import entry_date_check, may_backfill
+
+    report = ZoneMonthlyReport.objects.select_for_update().select_related("office").get(pk=report.pk)
+    if not access.monthly_report_zones_filed_by(user).filter(pk=report.zone_id).exists() and not may_backfill(
+        user, report.office_id
+    ):
         raise ValidationError(_("只有本责任区的组长可以报送月报表。"))
     if report.status != ZoneMonthlyReportStatus.DRAFT:
         raise ValidationError(_("该版本已报送,不能重复报送。"))
     if built_at is not None and abs((report.built_at - built_at).total_seconds()) >= 0.001:
         raise ValidationError(_("月报表草稿已重新生成,请核对最新数据后再报送。"))
+    day = on or clock.today()
+    entry_date_check(day=day, office=report.office, user=user, field="on", what=_("报送日期"))
+    if day < dt.date(report.year, report.month, 1):
+        raise ValidationError({"on": _("%(y)d年%(m)d月的月报表不能在该月开始前报送。") % {"y": report.year, "m": report.month}})
     report.status = ZoneMonthlyReportStatus.FILED
-    report.filed_at = clock.now()
+    report.filed_on, report.filed_at = day, clock.now()
     report.filed_by = user
-    report.save(update_fields=["status", "filed_at", "filed_by"])
+    report.save(update_fields=["status", "filed_on", "filed_at", "filed_by"])
     return report
 
 

@@ -2,6 +2,8 @@
 from django import forms, template
 from django.utils.http import urlencode
 
+from supervision.site import is_loopback, site_url
+
 register = template.Library()
 
 
@@ -36,3 +38,29 @@ def is_checkbox(bound_field):
 @register.simple_tag
 def qs(**kwargs):
     return "?" + urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.inclusion_tag("partials/happened.html")
+def happened(day, recorded_at=None, by=None):
+    """A fact's two dates (STYLE "Facts carry two dates"): the day it happened, and — when it was
+    entered on another day (补录) — when and by whom it was recorded. Without a day the recorded
+    instant is shown as it is."""
+    from supervision import clock
+
+    late = bool(day and recorded_at and clock.date_of(recorded_at) != day)
+    return {"day": day, "recorded_at": recorded_at, "by": by, "late": late}
+
+
+@register.filter
+def pct(value):
+    """A rate as printed: 「76.5%」, or 「—」 when it has no denominator (never 0.0%)."""
+    from inspections.rectification import rate_text
+
+    return rate_text(value)
+
+
+@register.inclusion_tag("partials/site_url_warning.html")
+def site_url_warning():
+    """On pages that print posters: a warning when their QR codes would point at this machine itself."""
+    url = site_url()
+    return {"url": url, "loopback": is_loopback(url)}

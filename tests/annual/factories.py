@@ -11,8 +11,7 @@ from django.utils import timezone
 from inspections import services as inspection_services
 from inspections import ticket_services
 from inspections.choices import EscalationLevel, EscalationStatus, RecheckResult
-from inspections.models import Escalation, MonthlySummary, Ticket, TicketReport
-from schools.models import School
+from inspections.models import Escalation, Ticket
 from tests import factories as f
 
 
@@ -43,8 +42,7 @@ def year_built(world) -> dict:
     sup_a1, sup_a2 = world["sup_a1"].user, world["sup_a2"].user
     joint = f.visit_filled(user=sup_a1, school=a1, date=dt.date(year, 3, 10), problems=2, co_supervisors=[world["sup_a2"]])
     in_a2 = f.visit_filled(user=sup_a2, school=a3, date=dt.date(year, 3, 12), problems=1)
-    School.objects.filter(pk=a3.pk).update(zone=world["zone_a1"])
-    a3.refresh_from_db()
+    f.school_moved(a3, world["zone_a1"], on=dt.date(year, 4, 1))
     f.visit_filled(user=sup_a1, school=a3, date=dt.date(year, 6, 10))
     f.visit_filled(user=sup_a1, school=a2, date=dt.date(year, 9, 10), problems=1, submit=False)
     f.visit_filled(user=world["sup_b1"].user, school=world["schools"]["b1"], date=dt.date(year, 4, 1), problems=1)
@@ -52,21 +50,23 @@ def year_built(world) -> dict:
     t1, t2 = Ticket.objects.filter(problem__visit=joint).order_by("pk")
     t3 = Ticket.objects.get(problem__visit=in_a2)
     school_user = world["school_user_a1"]
-    ticket_services.evidence_add(ticket=t2, actor=school_user, upload=_jpeg())
-    ticket_services.ticket_report_submit(ticket=Ticket.objects.get(pk=t2.pk), actor=school_user, text="已整改")
-    TicketReport.objects.filter(ticket=t2).update(submitted_at=aware(dt.date(year, 10, 20)))
+    with f.on_day(dt.date(year, 10, 20)):
+        ticket_services.evidence_add(ticket=t2, actor=school_user, upload=_jpeg())
+        ticket_services.ticket_report_submit(ticket=Ticket.objects.get(pk=t2.pk), actor=school_user, text="已整改")
     for ticket, closed_on in ((t1, dt.date(year, 4, 1)), (t2, dt.date(year, 11, 5))):
-        ticket_services.ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=sup_a1, result=RecheckResult.RECTIFIED)
-        Ticket.objects.filter(pk=ticket.pk).update(closed_at=aware(closed_on))
+        with f.on_day(closed_on):
+            ticket_services.ticket_recheck(
+                ticket=Ticket.objects.get(pk=ticket.pk), actor=sup_a1, result=RecheckResult.RECTIFIED
+            )
     Escalation.objects.create(
         ticket=t3, level=EscalationLevel.URGE, status=EscalationStatus.CONFIRMED, days_overdue=19,
         decided_by=world["director_a"], decided_at=aware(dt.date(year, 5, 1)),
     )
     for month, submit in ((3, True), (6, True), (9, False)):
-        inspection_services.monthly_summary_save(
-            supervisor=world["sup_a1"], year=year, month=month, text="本月工作", submit=submit
-        )
-    MonthlySummary.objects.filter(submitted_at__isnull=False).update(submitted_at=aware(dt.date(year, 6, 28)))
+        with f.on_day(dt.date(year, 6, 28) if submit else dt.date(year, 9, 30)):
+            inspection_services.monthly_summary_save(
+                supervisor=world["sup_a1"], year=year, month=month, text="本月工作", submit=submit
+            )
     return {
         "year": year, "cutoff": dt.date(year, 10, 31), "tickets": [Ticket.objects.get(pk=t.pk) for t in (t1, t2, t3)],
     }

@@ -240,3 +240,24 @@ def test_printed_summaries_download_for_their_readers_only(client, world):
     assert download(world["sup_a1"].user, office_job).status_code == 404
     for outsider in (world["admin_b"], world["school_user_a1"], world["sup_a2"].user):
         assert download(outsider, zone_job).status_code == 404
+
+
+def test_api_patch_without_blocks_changes_the_title_and_keeps_the_blocks(client, world):
+    data = year_built(world)
+    summary = AnnualSummary.objects.create(office=world["county_a"], year=data["year"], title="总结", until=data["cutoff"],
+                                           blocks={"loop": "共{校次}校次"})
+    url = f"/api/v1/annual-summaries/{summary.pk}/"
+    client.force_login(world["director_a"])
+
+    answer = client.patch(url, {"title": "柳河县年度督导工作总结", "signature": "柳河县督导室"},
+                          content_type="application/json")
+
+    assert answer.status_code == 200, answer.content
+    summary.refresh_from_db()
+    assert summary.title == "柳河县年度督导工作总结" and summary.signature == "柳河县督导室"
+    assert summary.blocks == {"loop": "共{校次}校次"}
+    assert answer.json()["title"] == "柳河县年度督导工作总结"
+    bad = client.patch(url, {"title": "新标题", "blocks": {"plan": "{人数"}}, content_type="application/json")
+    assert bad.status_code == 400 and "花括号不成对" in bad.json()["plan"][0]
+    summary.refresh_from_db()
+    assert summary.title == "柳河县年度督导工作总结"  # nothing saved with a bad block

@@ -11,6 +11,7 @@ from inspections.choices import TicketStatus
 from inspections.models import Ticket
 from reports.annual.contributions import contributions_for
 from reports.models import Job
+from supervision import clock
 
 from .factories import campaign_made, special_visit_filled
 
@@ -22,8 +23,8 @@ def campaign(world):
     campaign = campaign_made(world, schools=("a1", "a2", "a3"), team=("sup_a1", "sup_a2"))
     special_visit_filled(campaign, user=world["sup_a1"].user, school=world["schools"]["a1"], problems=2)
     special_visit_filled(campaign, user=world["sup_a2"].user, school=world["schools"]["a2"], problems=1)
-    # One ticket closed (销号) as the re-check would.
-    Ticket.objects.filter(school=world["schools"]["a2"]).update(status=TicketStatus.CLOSED)
+    # One ticket closed (销号) today, as the re-check would.
+    Ticket.objects.filter(school=world["schools"]["a2"]).update(status=TicketStatus.CLOSED, closed_on=clock.today())
     return campaign
 
 
@@ -74,10 +75,9 @@ def test_others_cannot_open_the_report_or_start_its_files(client, world, campaig
     assert not Job.objects.exists()
 
 
+@pytest.mark.now("2026-11-18 09:30")  # mid-year: the campaign, its visits and the close all fall in it
 def test_year_end_sentence_counts_campaigns_schools_problems_and_rectified(world, campaign):
-    from django.utils import timezone
-
-    year = timezone.localdate().year
+    year = clock.today().year
     other = campaign_made(world, topic="sports", schools=("a3",))
     special_visit_filled(other, user=world["sup_a1"].user, school=world["schools"]["a3"], problems=1)
     found = {c.key: c for c in contributions_for(office=world["county_a"], year=year)}["campaigns"]

@@ -12,6 +12,8 @@ from inspections.campaigns.models import Campaign, CampaignSchool
 from inspections.choices import ItemSource, ProblemSource, TicketStatus, VisitKind
 from inspections.models import Ticket
 from schools.choices import SchoolKind
+from schools.services import school_close
+from supervision import clock
 from tests import factories as f
 
 from .factories import campaign_made, special_visit_filled
@@ -56,8 +58,7 @@ def test_sample_larger_than_the_population_is_refused_and_nothing_is_created(wor
 
 
 def test_all_of_a_kind_takes_every_active_school_of_those_kinds(world):
-    world["schools"]["a3"].is_active = False
-    world["schools"]["a3"].save()
+    school_close(school=world["schools"]["a3"], on=clock.today())
     campaign = campaign_made(world, selection=SchoolSelection.ALL_OF_KINDS, kinds=[SchoolKind.PRIMARY, SchoolKind.JUNIOR])
     assert set(drawn(campaign)) == {world["schools"]["a1"].pk, world["schools"]["a2"].pk}
 
@@ -132,7 +133,8 @@ def test_special_visits_do_not_count_for_coverage_or_person_visits(world):
     campaign = campaign_made(world)
     special_visit_filled(campaign, user=world["sup_a1"].user, school=world["schools"]["a1"])
     coverage = inspection_selectors.coverage_for_month(
-        schools=world["county_a"].schools.all(), year=today.year, month=today.month, today=today
+        scope=inspection_selectors.RosterScope(offices=[world["county_a"].pk]), year=today.year, month=today.month,
+        today=today,
     )
     a1 = next(s for z in coverage.zones for s in z.schools if s.pk == world["schools"]["a1"].pk)
     assert getattr(a1, "visit_count", 0) == 0

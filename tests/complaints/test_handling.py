@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from inspections.calendar import add_working_days
 from inspections.choices import ProblemSource, TicketStatus
 from inspections.complaints import services
 from inspections.complaints.choices import ComplaintAction as A, ComplaintStatus as S
@@ -113,8 +114,8 @@ def test_a_ticket_needs_description_and_opinion(world):
 
 def test_verify_deadline_is_five_working_days():
     friday = dt.date(2026, 11, 20)
-    assert services.add_working_days(friday, 5) == dt.date(2026, 11, 27)
-    assert services.add_working_days(dt.date(2026, 11, 23), 5) == dt.date(2026, 11, 30)
+    assert add_working_days(friday, 5) == dt.date(2026, 11, 27)
+    assert add_working_days(dt.date(2026, 11, 23), 5) == dt.date(2026, 11, 30)
 
 
 # --- Pages and permissions ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from PIL import Image
 from inspections.complaints.models import Complaint
 from inspections.complaints.services import CODE_ALPHABET, CODE_LENGTH
 from inspections.models import Notification
+from schools.services import school_close
+from supervision import clock
 from tests.inspections.evidence_files import image_bytes
 
 from .factories import complaint_made, complaint_verified, form_data, post_complaint
@@ -236,8 +238,7 @@ def test_a_photo_is_reencoded_and_only_staff_can_open_it(client, world):
 
 def test_an_inactive_or_unknown_school_has_no_form(client, world):
     school = world["schools"]["a2"]
-    school.is_active = False
-    school.save()
+    school_close(school=school, on=clock.today())
     assert client.get(reverse("complaints:new", args=[school.code])).status_code == 404
     assert client.get(reverse("complaints:new", args=["9999999999"])).status_code == 404
 

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from inspections import ticket_services
-from inspections.choices import EscalationLevel, EscalationStatus, ProblemSource, Severity, TicketStatus, VisitKind
+from inspections.choices import EscalationLevel, EscalationStatus, ProblemSource, RecheckResult, Severity, VisitKind
 from inspections.models import Escalation, Problem, Ticket, Visit
 from supervision.services import zone_assign_schools
 from tests import factories as f
@@ -21,8 +21,9 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def close(ticket: Ticket, on: dt.date, *, by) -> None:
-    """销号 on a given day (the ticket journey tests the re-check that leads there)."""
-    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, closed_at=at(on), closed_by=by)
+    """销号 on a given day: the supervisor's re-check on the school's evidence, made that day."""
+    with f.on_day(on):
+        ticket_services.ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=by, result=RecheckResult.RECTIFIED)
 
 
 def year_of_data(world) -> dict:
@@ -39,7 +40,8 @@ def year_of_data(world) -> dict:
     special = f.visit_filled(user=sup_a2.user, school=s["a3"], date=d(5, 2))
     Visit.objects.filter(pk=special.pk).update(kind=VisitKind.SPECIAL)
     # June: a1 moves to zone A2; in September sup_a2 visits it there and finds a severe problem.
-    zone_assign_schools(zone=world["zone_a2"], schools=[s["a1"]])
+    with f.on_day(d(6, 1)):
+        zone_assign_schools(zone=world["zone_a2"], schools=[s["a1"]], on=d(6, 1))
     s["a1"].refresh_from_db()
     a1_sept = f.visit_filled(user=sup_a2.user, school=s["a1"], date=d(9, 10), problems=1)
     Problem.objects.filter(visit=a1_sept).update(severity=Severity.SEVERE)

@@ -68,7 +68,9 @@ def test_rectification_counts_a_ticket_closed_after_the_period_and_on_time_only_
     closed = tickets.filter(status=TicketStatus.CLOSED)
     assert (figures["tickets"], figures["closed"]) == (tickets.count(), closed.count()) == (4, 2)
     assert figures["rectification_rate"] == 50.0  # the ticket closed in January of this year counts (截至今日)
-    assert figures["on_time"] == 1 and figures["on_time_rate"] == 50.0  # it was closed late
+    # 按期整改率: closed by the deadline over those whose outcome is known (closed, or open past it):
+    # one on time, one closed late, two still open past their deadline.
+    assert (figures["on_time"], figures["decided"]) == (1, 4) and figures["on_time_rate"] == 25.0
 
 
 def test_overdue_now_counts_open_tickets_past_their_deadline_whenever_found(client, world, data):
@@ -97,8 +99,9 @@ def test_a_school_moved_mid_year_leaves_its_visits_and_problems_with_the_zone_of
         assert row["problems"] == Problem.objects.filter(zone=zone, found_on__year=data["year"]).count()
     assert (a1["visits"], a1["person_visits"], a1["problems"], a1["schools"]) == (3, 4, 3, 1)
     assert (a2["visits"], a2["person_visits"], a2["problems"], a2["schools"]) == (1, 1, 1, 2)
-    # Zone A1's school-months: a2 all year, plus a1 in March and April when it was visited for A1.
-    assert (a1["visited"], a1["school_months"]) == (3, 14)
+    # Zone A1's school-months, by each month's membership: a2 all year, a1 January–May (it moved on
+    # 1 June): 12 + 5; visited: a1 in March and April, a2 in March.
+    assert (a1["visited"], a1["school_months"]) == (3, 17)
     assert (a1["rectification_rate"], a1["overdue"]) == (round(200 / 3, 1), 1)
     assert (a2["rectification_rate"], a2["overdue"]) == (0.0, 1)
 
@@ -164,7 +167,8 @@ def test_monthly_reports_filed_on_time_count_each_zone_and_month_once(client, wo
     def filed(zone, month, day, version=1):
         due = dt.date(year, month, 27)
         model.objects.create(office=world["county_a"], zone=zone, year=year, month=month, version=version, status="filed",
-                             built_at=at(dt.date(year, month, 1)), filed_at=at(dt.date(year, month, day)), due_date=due)
+                             built_at=at(dt.date(year, month, 1)), filed_at=at(dt.date(year, month, day)),
+                             filed_on=dt.date(year, month, day), due_date=due)
 
     filed(zone_a1, 3, 20)  # on time
     filed(zone_a1, 4, 26)  # on time, then corrected and filed again after the 27th: still on time, counted once

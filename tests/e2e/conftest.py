@@ -23,16 +23,15 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server, clock):
-    """Open a fresh browser context (own cookies) at a given viewport, on the test's clock and in
-    Shanghai time, as the server is."""
+def new_page(browser, live_server):
+    """Open a fresh browser context (own cookies) at a given viewport, in Shanghai time as the server
+    is. Pages take "now" from the server (the test's clock), never from the phone's own clock."""
     contexts = []
 
     def _open(width=1280, height=900):
         context = browser.new_context(
             viewport={"width": width, "height": height}, base_url=live_server.url, timezone_id="Asia/Shanghai"
         )
-        context.clock.install(time=clock.now)
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()

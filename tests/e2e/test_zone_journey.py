@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from supervision import clock
 from tests.factories import PASSWORD
 
 from .conftest import login
@@ -32,8 +33,11 @@ def test_admin_draws_a_zone_and_its_supervisor_sees_exactly_those_schools(world,
     page.fill("#candidate-filter", "")
     form.locator("label", has_text=a3.name).locator("input").check()
     form.locator("label", has_text=a4.name).locator("input").check()
+    # The change took effect at the start of the month (it is entered a few days late).
+    since = clock.today().replace(day=1)
+    form.locator("input[name=on]").fill(since.isoformat())
     form.get_by_role("button", name="划入所选学校").click()
-    expect(page.locator(".alert-success")).to_contain_text("已将 2 所学校划入责任区")
+    expect(page.locator(".alert-success")).to_contain_text(f"已将 2 所学校划入责任区(自 {since.isoformat()} 起)")
     expect(page.get_by_test_id("zone-school")).to_have_count(2)
 
     # … and assigns a part-time supervisor as lead.
@@ -43,6 +47,14 @@ def test_admin_draws_a_zone_and_its_supervisor_sees_exactly_those_schools(world,
     sup_form.get_by_role("button", name="保存责任督学").click()
     expect(page.locator(".alert-success")).to_contain_text("责任督学已更新")
     page.screenshot(path="/tmp/e2e-zone-detail.png", full_page=True)
+
+    # The moved school's page keeps its history: its old zone until the day before, the new one since.
+    page.goto(f"/schools/{a3.pk}/")
+    history = page.get_by_test_id("history-row")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("乡镇第一责任区")
+    expect(history.nth(1)).to_contain_text(f"{since.isoformat()} — 至今")
+    expect(history.nth(1)).to_contain_text("城区第二责任区")
 
     # The supervisor, on a phone, sees exactly those two schools.
     phone = new_page(375, 740)

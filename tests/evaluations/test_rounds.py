@@ -10,6 +10,7 @@ from inspections.choices import ProblemSource, TicketStatus
 from inspections.evaluations import selectors, services
 from inspections.evaluations.choices import Level, Stage
 from inspections.evaluations.models import Indicator, Score
+from supervision import clock
 from tests import factories as f
 
 from .factories import kg_round, kindergartens, score_all
@@ -195,8 +196,7 @@ def test_the_round_list_and_results_run_a_constant_number_of_queries(client, wor
 def test_weak_indicators_become_rectification_tickets_and_a_follow_up_visit_is_due(client, world, rnd):
     entry = entry_of(rnd, world["schools"]["a4"])
     school = entry.school
-    school.zone = world["zone_a1"]
-    school.save()
+    f.school_moved(school, world["zone_a1"], on=f.roster_start())
     score_all(entry, Stage.COUNTY, world["sup_a1"].user, share=Decimal("0.5"))  # 不合格, every indicator weak
     row = next(r for r in selectors.round_results(rnd).rows if r.entry.pk == entry.pk)
     assert row.level == Level.FAILED and row.weak
@@ -228,12 +228,11 @@ def test_weak_indicators_become_rectification_tickets_and_a_follow_up_visit_is_d
 def test_a_visit_before_the_rectification_is_not_a_follow_up(world, rnd):
     entry = entry_of(rnd, world["schools"]["a4"])
     school = entry.school
-    school.zone = world["zone_a1"]
-    school.save()
-    f.visit_filled(user=world["sup_a1"].user, school=school, date=dt.date.today() - dt.timedelta(days=3))
+    f.school_moved(school, world["zone_a1"], on=f.roster_start())
+    f.visit_filled(user=world["sup_a1"].user, school=school, date=clock.today() - dt.timedelta(days=3))
     score_all(entry, Stage.COUNTY, world["admin_a"], share=Decimal("0.5"))
     services.weak_indicators_raise(entry=entry, indicator_ids=[Indicator.objects.get(scheme=rnd.scheme, code="A1").pk],
-                                   opinion="整改", actor=world["admin_a"], found_on=dt.date.today())
+                                   opinion="整改", actor=world["admin_a"], found_on=clock.today())
     row = next(r for r in selectors.round_results(rnd).rows if r.entry.pk == entry.pk)
     assert row.follow_up_due
 

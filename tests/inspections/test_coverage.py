@@ -98,10 +98,10 @@ def test_zones_with_gaps_turn_red_after_the_27th_and_complete_zones_do_not(clien
 def test_a_zone_with_gaps_is_amber_in_the_last_week_before_the_27th(world, last_month):
     year, month = last_month
     visit(world, school="a1", date=dt.date(year, month, 3))
-    schools = School.objects.filter(office=world["county_a"])
+    scope = selectors.RosterScope(offices=[world["county_a"].pk])
 
     def zone_a1(day):
-        coverage = selectors.coverage_for_month(schools=schools, year=year, month=month, today=dt.date(year, month, day))
+        coverage = selectors.coverage_for_month(scope=scope, year=year, month=month, today=dt.date(year, month, day))
         return next(z for z in coverage.zones if z.zone == world["zone_a1"])
 
     assert (zone_a1(10).warning, zone_a1(10).late) == (False, False)  # 17 days left
@@ -222,9 +222,10 @@ def test_a_supervisors_export_holds_only_their_schools(client, world):
 
 
 def _bulk_schools(office, zone, n, start=0):
-    School.objects.bulk_create(
-        School(office=office, zone=zone, code=f"{3100000000 + start + i:010d}", name=f"批量学校{start + i}", kind="primary")
-        for i in range(n)
+    f.schools_bulk(
+        [School(office=office, code=f"{3100000000 + start + i:010d}", name=f"批量学校{start + i}", kind="primary")
+         for i in range(n)],
+        zone=zone,
     )
 
 
@@ -244,7 +245,7 @@ def test_coverage_runs_the_same_queries_for_10_and_1000_schools(client, world, d
     small = _count_queries(client, url)
     _bulk_schools(office, zone, 990, start=100)
     other = f.ZoneFactory(office=office)
-    ZoneAssignment.objects.create(zone=other, supervisor=world["sup_a2"])
+    ZoneAssignment.objects.create(zone=other, supervisor=world["sup_a2"], valid_from=f.roster_start())
     _bulk_schools(office, other, 10, start=5000)
     with django_assert_num_queries(small):
         response = client.get(url)
@@ -319,7 +320,7 @@ def test_after_the_27th_the_home_says_the_deadline_has_passed_in_red(world, rf: 
     # "Today" is fixed by the clock, so render the page for a to-do built past its 27th.
     user = world["sup_a1"].user
     todo = selectors.SupervisorTodo(year=2026, month=10, due=dt.date(2026, 10, 27), days_left=-3, schools_total=2)
-    todo.not_visited = selectors.school_lines(School.objects.filter(zone=world["zone_a1"]), "name")
+    todo.not_visited = selectors.RosterScope(zones=[world["zone_a1"].pk]).lines_on(dt.date(2026, 10, 30))
     request = rf.get("/my/")
     request.user = user
     html = render_to_string(

@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 
 from inspections.choices import Severity, TicketStatus
 from inspections.models import Problem, Ticket
+from schools.selectors import placement_on
+from supervision import clock
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -31,24 +33,38 @@ def base_visits(world):
     problem and the ticket, not the visit)."""
     return {
         "a": f.visit_filled(user=world["sup_a1"].user, school=world["schools"]["a1"], problems=1),
+        "a3": f.visit_filled(user=world["sup_a2"].user, school=world["schools"]["a3"], problems=1),
         "b": f.visit_filled(user=world["sup_b1"].user, school=world["schools"]["b1"], problems=1),
     }
+
+
+def visit_for(world, base_visits, school):
+    """The visit a problem of ``school`` hangs on: one by the school's own supervisor; a school
+    outside any zone (a4) has none — its problem came from an evaluation."""
+    if school == world["schools"]["a4"]:
+        return None
+    if school == world["schools"]["a3"]:
+        return base_visits["a3"]
+    return base_visits["b" if school.office == world["county_b"] else "a"]
 
 
 def make_ticket(world, base_visits, school_key, *, code="S6", severity=Severity.MINOR, found_on=None, deadline=None,
                 status=TicketStatus.OPEN, closed_at=None, description="消防通道堵塞", opinion="立即清理"):
     school = world["schools"][school_key]
-    visit = base_visits["b" if school.office == world["county_b"] else "a"]
-    answer = visit.checklist.answers.get(code="S6")
+    visit = visit_for(world, base_visits, school)
+    answer = visit.checklist.answers.get(code="S6") if visit else None
     found_on = found_on or timezone.localdate()
+    # The problem counts for the zone the school was in on the day it was found.
+    zone = placement_on(school, found_on).zone_id
     problem = Problem.objects.create(
         office=school.office, school=school, visit=visit, answer=answer, item_code=code, item_title=f"事项{code}",
         description=description, severity=severity, opinion=opinion, deadline=deadline or found_on + dt.timedelta(days=30),
-        found_on=found_on, created_by=visit.created_by.user,
+        found_on=found_on, created_by=visit.created_by.user if visit else world["admin_a"], zone_id=zone,
+        source="checklist" if visit else "evaluation",
     )
     return Ticket.objects.create(
         problem=problem, office=school.office, school=school, status=status, deadline=problem.deadline,
-        opened_on=found_on, closed_at=closed_at,
+        opened_on=found_on, closed_at=closed_at, closed_on=closed_at and clock.date_of(closed_at),
     )
 
 
@@ -198,20 +214,24 @@ def test_a_supervisor_cannot_widen_their_ledger_to_another_zone(client, world, t
 
 def bulk_tickets(world, base_visits, count: int) -> None:
     """``count`` more tickets across county A's schools, made with bulk_create."""
-    visit = base_visits["a"]
-    answer = visit.checklist.answers.get(code="S6")
     schools = [world["schools"][k] for k in ("a1", "a2", "a3", "a4")]
+    visits = [visit_for(world, base_visits, s) for s in schools]
+    zones = [f.zone_today(s) for s in schools]
     today = timezone.localdate()
     problems = Problem.objects.bulk_create(
-        Problem(office=world["county_a"], school=schools[n % 4], visit=visit, answer=answer, item_code="S6",
+        Problem(office=world["county_a"], school=schools[n % 4], visit=visits[n % 4], zone=zones[n % 4],
+                answer=visits[n % 4].checklist.answers.get(code="S6") if visits[n % 4] else None, item_code="S6",
                 item_title="校园及周边安全", description=f"问题{n}", opinion="整改", deadline=today + dt.timedelta(days=n % 60 - 30),
-                found_on=today - dt.timedelta(days=n % 300), created_by=visit.created_by.user)
+                found_on=today - dt.timedelta(days=n % 300),
+                created_by=visits[n % 4].created_by.user if visits[n % 4] else world["admin_a"],
+                source="checklist" if visits[n % 4] else "evaluation")
         for n in range(count)
     )
     statuses = TicketStatus.values
     Ticket.objects.bulk_create(
         Ticket(problem=p, office=p.office, school=p.school, deadline=p.deadline, opened_on=p.found_on,
-               status=statuses[n % 4], closed_at=timezone.now() if statuses[n % 4] == TicketStatus.CLOSED else None)
+               status=statuses[n % 4], closed_at=timezone.now() if statuses[n % 4] == TicketStatus.CLOSED else None,
+               closed_on=today if statuses[n % 4] == TicketStatus.CLOSED else None)
         for n, p in enumerate(problems)
     )
 
@@ -281,7 +301,7 @@ def test_the_export_follows_every_filter_the_page_has(client, world, tickets):
     assert "状态:已销号" in sheet["A2"].value
     sheet = open_export(client.get(EXPORT, {"overdue": "true", "kind": "junior"}))
     assert [r[5] for r in data_rows(sheet)] == ["食堂留样不全"]
-    assert "类型:初中" in sheet["A2"].value and "逾期:已逾期" in sheet["A2"].value
+    assert "类型:初中" in sheet["A2"].value and "逾期未整改:已逾期" in sheet["A2"].value
 
 
 def test_the_export_of_another_office_never_holds_this_countys_rows(client, world, tickets):

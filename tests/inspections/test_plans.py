@@ -342,7 +342,8 @@ def test_demo_plan_focus_reaches_a_march_checklist(world):
     """A March visit's checklist marks S6 and S7 as this month's focus, and adds the monthly topics."""
     year = timezone.localdate().year
     demo_plan_build(office=world["county_a"], year=year)
-    visit = services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
+    with f.on_day(dt.date(year, 3, 10)):
+        visit = services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
     answers = ChecklistAnswer.objects.filter(checklist__visit=visit)
     assert sorted(answers.filter(is_focus=True, source="standing").values_list("code", flat=True)) == ["S6", "S7"]
     assert list(answers.filter(source="monthly").values_list("title", flat=True)) == ["新冠病毒感染防控", "“双减”工作落实"]

@@ -182,7 +182,7 @@ def test_a_file_that_is_not_an_image_is_refused(world):
 
 def test_last_months_open_problems_come_up_for_recheck_until_rectified(world, today):
     user = world["sup_a1"].user
-    earlier = start(world, date=today - dt.timedelta(days=35))
+    earlier = start(world, date=today.replace(day=1) - dt.timedelta(days=1))  # last month (its last day)
     item = earlier.checklist.answers.get(code="S6")
     problem = services.problem_add(answer=item, user=user, description="消防通道堵塞", opinion="立即清理")
     now = start(world)
@@ -199,10 +199,8 @@ def test_coverage_counts_a_school_only_with_a_submitted_checklist_that_month(wor
     done = start(world, school="a1")
     answer_all(done)
     services.checklist_submit(checklist=done.checklist, user=world["sup_a1"].user)
-    from schools.models import School
-
     coverage = selectors.coverage_for_month(
-        schools=School.objects.filter(office=world["county_a"]), year=today.year, month=today.month, today=today
+        scope=selectors.RosterScope(offices=[world["county_a"].pk]), year=today.year, month=today.month, today=today
     )
     by_name = {s.name: s for z in coverage.zones for s in z.schools}
     assert by_name["柳河县第一小学"].visit_count == 1

@@ -185,7 +185,7 @@ def test_extensions_are_requested_by_the_school_and_decided_by_the_supervisor(wo
     "role, action, payload",
     [
         ("director_a", "close/", {"mode": "evidence"}),
-        ("admin_a", "return/", {"reason": "x"}),
+        ("director_a", "return/", {"reason": "x"}),
         ("city_viewer", "start/", {}),
         ("school_user_a1", "close/", {"mode": "evidence"}),
         ("school_user_a1", "return/", {"reason": "x"}),
@@ -302,3 +302,23 @@ def test_users_read_only_their_own_notifications_and_mark_them_read(world, ticke
     assert school.post(f"{NOTIFICATIONS}read-all/").json() == {"marked": mine.count() - 1}
     assert not mine.filter(read_at=None).exists()
     assert Notification.objects.get(pk=other.pk).read_at is None
+
+
+def test_two_colleagues_reporting_through_the_api_the_second_gets_409_and_nothing_is_overwritten(world, tickets):
+    ticket = tickets["a1"]
+    first = api_as(world, "school_user_a1")
+    second = api_as(world, "school_user_a1")
+    second.force_login(f.school_user(world["schools"]["a1"], username="school_a1_second"))
+    first.post(url(ticket, "start/"), {}, format="json")
+    seen = first.get(url(ticket)).json()["version"]
+
+    saved = first.post(url(ticket, "report/"), {"version": seen, "text": "一号的说明", "submit": False}, format="json")
+    late = second.post(url(ticket, "report/"), {"version": seen, "text": "二号的说明", "submit": False}, format="json")
+
+    assert saved.status_code == 200
+    assert late.status_code == 409
+    assert "刚被他人更新" in late.json()["detail"] and late.json()["version"] == saved.json()["version"] > seen
+    assert Ticket.objects.get(pk=ticket.pk).reports.get().text == "一号的说明"
+    retry = second.post(url(ticket, "report/"), {"version": late.json()["version"], "text": "二号的说明",
+                                                 "submit": False}, format="json")
+    assert retry.status_code == 200 and Ticket.objects.get(pk=ticket.pk).reports.get().text == "二号的说明"

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import selectors, services, ticket_services
+from inspections import calendar, selectors, services, ticket_services
 from inspections.choices import ExtensionStatus, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket
 from tests import factories as f
@@ -323,6 +323,56 @@ def test_a_stale_page_gets_409_and_keeps_the_typed_text(client, world, ticket):
     assert not ticket.reports.filter(text__contains="整改说明").exists()
 
 
+def _two_colleagues(world, ticket):
+    """Two school contacts of a1, each with the ticket's page open (the same version)."""
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(world["school_user_a1"])
+    second.force_login(f.school_user(world["schools"]["a1"], username="school_a1_second"))
+    seen = fresh(ticket).version
+    for colleague in (first, second):
+        assert colleague.get(url("ticket_detail", ticket.pk)).status_code == 200
+    return first, second, seen
+
+
+def test_two_colleagues_saving_the_report_at_once_the_second_is_told_and_keeps_the_text(world, ticket):
+    ticket_services.ticket_start(ticket=ticket, actor=world["school_user_a1"])
+    first, second, seen = _two_colleagues(world, ticket)
+
+    saved = first.post(url("ticket_report", ticket.pk), {"version": seen, "text": "一号:清理了消防通道。", "do": "save"})
+    late = second.post(url("ticket_report", ticket.pk), {"version": seen, "text": "二号:张贴了禁止堆放标识。", "do": "save"})
+
+    assert saved.status_code == 302
+    assert late.status_code == 409
+    body = late.content.decode()
+    assert "刚被他人更新" in body and "二号:张贴了禁止堆放标识。</textarea>" in body
+    assert "一号:清理了消防通道。" in body  # what the colleague saved is shown, to compare
+    assert selectors_text(ticket) == "一号:清理了消防通道。"
+    again = second.post(url("ticket_report", ticket.pk), {
+        "version": late.context["report_form"]["version"].value(), "text": "一号、二号合并的说明", "do": "save"})
+    assert again.status_code == 302 and selectors_text(ticket) == "一号、二号合并的说明"
+
+
+def test_a_colleague_submitted_meanwhile_the_second_is_told_and_still_sees_their_text(world, ticket):
+    ticket_services.ticket_start(ticket=ticket, actor=world["school_user_a1"])
+    first, second, seen = _two_colleagues(world, ticket)
+
+    submitted_ = first.post(url("ticket_report", ticket.pk), {
+        "version": seen, "text": "一号:整改完成。", "do": "submit", "files": [png()]})
+    late = second.post(url("ticket_report", ticket.pk), {"version": seen, "text": "二号:我的整改说明", "do": "submit"})
+
+    assert submitted_.status_code == 302 and fresh(ticket).status == TicketStatus.SUBMITTED
+    assert late.status_code == 409
+    body = late.content.decode()
+    assert "刚被他人更新" in body and "二号:我的整改说明</textarea>" in body
+    assert ticket.reports.get().text == "一号:整改完成。"
+
+
+def selectors_text(ticket) -> str:
+    return ticket.reports.order_by("-round").first().text
+
+
 def test_an_illegal_move_is_refused_with_a_message(client, world, ticket):
     ticket = submitted(world, ticket, client)
     response = client.post(url("ticket_start", ticket.pk), {"version": ticket.version})
@@ -425,7 +475,7 @@ def test_an_extension_must_be_later_than_the_deadline_and_within_the_school_year
     school(client, world)
     response = ask(client, ticket, ticket.deadline - dt.timedelta(days=1))
     assert response.status_code == 400 and "应晚于当前期限" in response.content.decode()
-    year_end = ticket_services.school_year_end(timezone.localdate())
+    year_end = calendar.school_year_end(timezone.localdate())
     response = ask(client, ticket, year_end + dt.timedelta(days=1), reason="等到下学期")
     body = response.content.decode()
     assert response.status_code == 400 and "延期不能超过本学年结束" in body and "等到下学期</textarea>" in body
@@ -436,9 +486,9 @@ def test_an_extension_must_be_later_than_the_deadline_and_within_the_school_year
 
 
 def test_the_school_year_ends_on_the_coming_31_august():
-    assert ticket_services.school_year_end(dt.date(2026, 11, 23)) == dt.date(2027, 8, 31)
-    assert ticket_services.school_year_end(dt.date(2027, 3, 1)) == dt.date(2027, 8, 31)
-    assert ticket_services.school_year_end(dt.date(2027, 8, 31)) == dt.date(2027, 8, 31)
+    assert calendar.school_year_end(dt.date(2026, 11, 23)) == dt.date(2027, 8, 31)
+    assert calendar.school_year_end(dt.date(2027, 3, 1)) == dt.date(2027, 8, 31)
+    assert calendar.school_year_end(dt.date(2027, 8, 31)) == dt.date(2027, 8, 31)
 
 
 # --- Re-checks during the monthly visit -------------------------------------------------------------------

@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from inspections.models import Problem, Ticket, TicketEvent
+from inspections.models import Problem, Ticket
 from tests import factories as f
 
 YEAR, MONTH = 2026, 10  # a finished month before "today" (the tests run in November 2026 or later)
@@ -18,23 +18,17 @@ def at(date: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def visit(supervisor, school, date: dt.date, *, problems: int = 0, co=()):
-    """A submitted routine visit on ``date``; its tickets' history is dated that day too."""
-    v = f.visit_filled(user=supervisor.user, school=school, date=date, problems=problems, co_supervisors=co)
-    TicketEvent.objects.filter(ticket__problem__visit=v).update(at=at(date))
-    Ticket.objects.filter(problem__visit=v).update(opened_on=date)
-    return v
+    """A submitted routine visit made (and entered) on ``date``."""
+    return f.visit_filled(user=supervisor.user, school=school, date=date, problems=problems, co_supervisors=co)
 
 
 def close_ticket(ticket: Ticket, supervisor, when: dt.date) -> Ticket:
-    """Close (销号) a ticket through the service, then date its new history rows ``when``."""
+    """Close (销号) a ticket through the service: the supervisor's re-check on ``when``."""
     from inspections.choices import RecheckResult
     from inspections.ticket_services import ticket_recheck
 
-    before = set(TicketEvent.objects.filter(ticket=ticket).values_list("pk", flat=True))
-    ticket = ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=supervisor.user, result=RecheckResult.RECTIFIED)
-    TicketEvent.objects.filter(ticket=ticket).exclude(pk__in=before).update(at=at(when, 15))
-    Ticket.objects.filter(pk=ticket.pk).update(closed_at=at(when, 15))
-    return ticket
+    with f.on_day(when, hour=15):
+        return ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=supervisor.user, result=RecheckResult.RECTIFIED)
 
 
 def problems_of(v) -> list[Problem]:

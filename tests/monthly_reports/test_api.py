@@ -65,7 +65,7 @@ def test_the_lead_files_through_the_api_and_a_second_filing_is_refused(world):
     assert again.status_code == 400 and "已报送" in again.content.decode()
 
 
-@pytest.mark.parametrize("role", ["admin_a", "city_viewer"])
+@pytest.mark.parametrize("role", ["director_a", "city_viewer"])
 def test_others_who_read_cannot_file(world, role):
     report = _reports(world)["zone_a1"]
     response = api_as(world, role).post(f"{URL}{report.pk}/file/", {}, format="json")
@@ -74,6 +74,19 @@ def test_others_who_read_cannot_file(world, role):
     report.refresh_from_db()
     assert report.status == ZoneMonthlyReportStatus.DRAFT
 
+
+@pytest.mark.now("2026-11-18 09:30")  # the October report, entered in November
+def test_an_admin_enters_a_zones_past_filing_with_the_day_it_was_filed(world):
+    """补录: the report was sent by e-mail on 26 October; the admin enters the filing in November."""
+    report = _reports(world)["zone_a1"]
+    client = api_as(world, "admin_a")
+    future = client.post(f"{URL}{report.pk}/file/", {"on": "2026-12-01"}, format="json")
+    assert future.status_code == 400 and "不能晚于今天" in future.content.decode()
+    response = client.post(f"{URL}{report.pk}/file/", {"on": "2026-10-26"}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["filed_on"], body["filed_on_time"]) == ("filed", "2026-10-26", True)
+    assert body["filed_at"].startswith("2026-11-18")  # entered today
 
 def test_another_zones_supervisor_gets_404_on_file(world):
     report = _reports(world)["zone_a1"]

@@ -11,7 +11,6 @@ from inspections.selectors import counted_visits
 from reports.monthly import selectors, services
 from reports.monthly.choices import FilingState, ZoneMonthlyReportStatus
 from reports.monthly.models import ZoneMonthlyReport
-from schools.models import School
 from tests import factories as f
 
 from .factories import MONTH, YEAR, at, close_ticket, day, problems_of, visit
@@ -63,8 +62,8 @@ def test_draft_visits_special_visits_and_other_months_are_not_counted(world):
 def test_a_school_moved_to_another_zone_mid_month_appears_in_both_zones_with_its_own_visits(world):
     s = world["schools"]
     visit(world["sup_a1"], s["a1"], day(5), problems=1)
-    School.objects.filter(pk=s["a1"].pk).update(zone=world["zone_a2"])
-    s["a1"].refresh_from_db()
+    with f.on_day(day(15)):
+        f.school_moved(s["a1"], world["zone_a2"], on=day(15))
     visit(world["sup_a2"], s["a1"], day(20), problems=2)
 
     old = selectors.zone_month_data(zone=world["zone_a1"], year=YEAR, month=MONTH)
@@ -72,13 +71,18 @@ def test_a_school_moved_to_another_zone_mid_month_appears_in_both_zones_with_its
 
     moved_old, moved_new = _school(old, "柳河县第一小学"), _school(new, "柳河县第一小学")
     assert [v["date"] for v in moved_old["visits"]] == ["2026-10-05"]
-    assert len(moved_old["problems"]) == 1
-    assert [v["date"] for v in moved_new["visits"]] == ["2026-10-20"]
-    assert len(moved_new["problems"]) == 2
-    # Zone A1 still lists its current school a2 (unvisited); zone A2 its own a3 and the newcomer.
+    assert len(moved_old["problems"]) == 1 and moved_old["moved_out"]
+    # In zone A2's report the school's row shows its visit made by zone A1 too, marked as such;
+    # the visit, its 人次 and its problem count for zone A1 only.
+    assert [(v["date"], v["in_zone"]) for v in moved_new["visits"]] == [("2026-10-05", False), ("2026-10-20", True)]
+    assert len(moved_new["problems"]) == 2 and not moved_new["moved_out"]
+    # Zone A1 lists its school a2 (unvisited) and a1, visited there before it left; zone A2 its a3 and the newcomer.
     assert {r["name"] for r in old["schools"]} == {"柳河县第一小学", "柳河县第二中学"}
     assert {r["name"] for r in new["schools"]} == {"柳河县第一小学", "三源浦镇中心小学"}
     assert old["totals"]["visits"] == new["totals"]["visits"] == 1
+    # As at 31 October a1 is zone A2's: zone A1 covers 0 of 1 school, zone A2 1 of 2.
+    assert (old["totals"]["schools_visited"], old["totals"]["schools"]) == (0, 1)
+    assert (new["totals"]["schools_visited"], new["totals"]["schools"]) == (1, 2)
 
 
 def test_a_joint_visit_is_one_visit_for_the_school_and_one_person_visit_per_supervisor(world):
@@ -145,8 +149,8 @@ def test_a_corrected_refiling_becomes_the_report_but_timeliness_is_the_first_fil
     zone = world["zone_a1"]
     lead = world["sup_a1"].user
     v1 = services.zone_monthly_report_build(zone=zone, year=YEAR, month=MONTH)
-    services.zone_monthly_report_file(report=v1, user=lead)
-    ZoneMonthlyReport.objects.filter(pk=v1.pk).update(filed_at=at(day(26)))
+    with f.on_day(day(26)):
+        services.zone_monthly_report_file(report=v1, user=lead)
     v2 = services.zone_monthly_report_build(zone=zone, year=YEAR, month=MONTH)
     services.zone_monthly_report_file(report=v2, user=lead)  # filed today, after the 27th
 
@@ -164,7 +168,7 @@ def test_only_the_zones_lead_supervisor_files(world):
 
     zone_set_supervisors(zone=world["zone_a1"], supervisors=[world["sup_a1"], member], lead=world["sup_a1"])
 
-    for user in (member.user, world["sup_a2"].user, world["admin_a"], world["director_a"]):
+    for user in (member.user, world["sup_a2"].user, world["director_a"]):
         with pytest.raises(ValidationError, match="只有本责任区的组长可以报送月报表"):
             services.zone_monthly_report_file(report=draft, user=user)
     draft.refresh_from_db()

@@ -3,9 +3,9 @@ import pytest
 
 from reports.annual.contributions import contributions_for
 from reports.monthly import services
-from reports.monthly.models import ZoneMonthlyReport
+from tests import factories as f
 
-from .factories import at, day
+from .factories import day
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,8 @@ def test_the_year_end_summary_counts_each_zone_months_report_once_and_its_first_
     lead_a1 = world["sup_a1"].user
     for month, filed_day in ((9, 25), (10, 29)):
         report = services.zone_monthly_report_build(zone=world["zone_a1"], year=2026, month=month)
-        services.zone_monthly_report_file(report=report, user=lead_a1)
-        ZoneMonthlyReport.objects.filter(pk=report.pk).update(filed_at=at(day(filed_day, month=month)))
+        with f.on_day(day(filed_day, month=month)):
+            services.zone_monthly_report_file(report=report, user=lead_a1)
     corrected = services.zone_monthly_report_build(zone=world["zone_a1"], year=2026, month=9)
     services.zone_monthly_report_file(report=corrected, user=lead_a1)  # a re-filing is not a second report
     services.zone_monthly_report_build(zone=world["zone_a2"], year=2026, month=10)  # a draft is not counted

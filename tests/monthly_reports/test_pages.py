@@ -119,8 +119,8 @@ def test_a_future_month_is_not_found(client, world):
 def test_status_page_shows_each_zone_on_time_late_or_not_yet_with_who_filed(client, world):
     lead_a1, lead_a2 = world["sup_a1"].user, world["sup_a2"].user
     on_time = services.zone_monthly_report_build(zone=world["zone_a1"], year=YEAR, month=MONTH, now=at(day(26)))
-    services.zone_monthly_report_file(report=on_time, user=lead_a1)
-    ZoneMonthlyReport.objects.filter(pk=on_time.pk).update(filed_at=at(day(26)))
+    with f.on_day(day(26)):
+        services.zone_monthly_report_file(report=on_time, user=lead_a1)
     late = services.zone_monthly_report_build(zone=world["zone_a2"], year=YEAR, month=MONTH)
     services.zone_monthly_report_file(report=late, user=lead_a2)
     zone_extra = f.ZoneFactory(office=world["county_a"], name="城区第二责任区")

@@ -50,7 +50,7 @@ def test_admin_presses_print_all_plaques_and_lands_on_the_finished_job(client, w
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:job_detail", args=[job.pk])
     assert (job.kind, job.office, job.created_by, job.params) == (
-        JobKind.PLAQUES, world["county_a"], world["admin_a"], {"zone": None}
+        JobKind.PLAQUES, world["county_a"], world["admin_a"], {"zone": None, "site": "http://testserver"}
     )
     assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and job.finished_at
     pdf = Path(job.result.path)
@@ -67,7 +67,7 @@ def test_director_may_print_a_single_zone(client, world, run_on_commit):
 
     job = Job.objects.get()
     assert response.status_code == 302
-    assert job.params == {"zone": world["zone_a2"].pk}
+    assert job.params == {"zone": world["zone_a2"].pk, "site": "http://testserver"}
     texts = pdf_page_texts(Path(job.result.path))
     assert len(texts) == 1 and "三源浦镇中心小学" in texts[0] and "李督学" in texts[0]
 

@@ -76,7 +76,7 @@ def test_a_failed_job_is_started_again_from_its_page_and_the_failed_one_stays_on
     again = Job.objects.exclude(pk=failed.pk).get()
     assert response.url == reverse("reports:job_detail", args=[again.pk])
     again.refresh_from_db()
-    assert again.status == JobStatus.SUCCEEDED and again.params == {"zone": None}
+    assert again.status == JobStatus.SUCCEEDED and again.params == {"zone": None, "site": "http://testserver"}
     failed.refresh_from_db()
     assert failed.status == JobStatus.FAILED  # kept as it was
 

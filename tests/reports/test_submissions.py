@@ -253,3 +253,45 @@ def test_the_monthly_status_page_leads_the_director_to_send_the_month_upward(cli
     assert link in body
     client.force_login(world["city_viewer"])  # reads the counties' status, sends nothing for them
     assert reverse("reports:submission_new") not in client.get(reverse("monthly_reports:status") + "?year=2026&month=10").content.decode()
+
+
+def _form_on_list(client, testid) -> tuple[str, dict]:
+    """A form of the 报送 page as the browser would send it untouched: its action and its fields."""
+    import lxml.html
+
+    page = client.get(reverse("reports:submission_list"))
+    assert page.status_code == 200
+    (form,) = lxml.html.fromstring(page.content.decode()).xpath(f'//form[@data-testid="{testid}"]')
+    return form.get("action"), dict(form.form_values())
+
+
+@pytest.mark.now("2026-12-10 10:00")
+def test_the_year_form_opens_without_a_month_and_sends_the_year_first_time(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["director_a"])
+    action, fields = _form_on_list(client, "submission-year-form")
+    assert "month" not in fields and fields["year"] == "2026"
+
+    preview = client.get(action, fields)
+    assert preview.status_code == 200, [str(m) for m in preview.wsgi_request._messages]
+    assert "报送2026年度材料" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(action, {**fields, "note": ""})
+    submission = Submission.objects.get()
+    assert sent.url == reverse("reports:submission_detail", args=[submission.pk])
+    assert (submission.period, submission.year, submission.month) == ("year", 2026, None)
+
+
+@pytest.mark.now("2026-12-10 10:00")
+def test_the_month_form_still_sends_a_month(client, world, django_capture_on_commit_callbacks):
+    _filed, year, month = _filed_month(world)
+    client.force_login(world["director_a"])
+    action, fields = _form_on_list(client, "submission-month-form")
+    assert (fields["year"], fields["month"]) == ("2026", "12")  # this month by default
+
+    fields["month"] = str(month)
+    assert "可报送" in client.get(action, fields).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(action, fields)
+    assert Submission.objects.values_list("period", "year", "month").get() == ("month", year, month)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from PIL import Image
 
 from schools.plaque import plaque_for_code, plaque_pdf
+from schools.services import school_close
+from supervision import clock
 from supervision.services import supervisor_set_photo, zone_set_supervisors
 from tests import factories as f
 from tests.reports.pdf_tools import pdf_fonts, pdf_info, pdf_links, pdf_text
@@ -133,8 +135,7 @@ def test_zone_whose_supervisors_all_left_says_no_supervisor(client, world):
 
 def test_unknown_or_closed_school_has_no_plaque(client, world):
     closed = world["schools"]["a2"]
-    closed.is_active = False
-    closed.save()
+    school_close(school=closed, on=clock.today())
 
     assert client.get(reverse("schools:plaque", args=[closed.code])).status_code == 404
     assert client.get(reverse("schools:plaque", args=["9999999999"])).status_code == 404
@@ -158,12 +159,13 @@ def test_plaque_shows_nothing_beyond_the_plaque(client, plaque_world):
     assert "退出" not in page  # no signed-in chrome for the public
 
 
-def test_plaque_page_costs_two_queries_however_many_supervisors(client, world, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_plaque_page_costs_three_queries_however_many_supervisors(client, world, django_assert_num_queries):
+    # the school, its membership today with the zone, the zone's supervisors today
+    with django_assert_num_queries(3):
         _page(client, world["schools"]["a1"])
     extra = [f.SupervisorFactory(office=world["county_a"]) for _ in range(4)]
     zone_set_supervisors(zone=world["zone_a1"], supervisors=[world["sup_a1"], *extra], lead=world["sup_a1"])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         page = _page(client, world["schools"]["a1"])
     assert page.count('data-testid="plaque-supervisor"') == 5
 

@@ -65,7 +65,7 @@ def test_admin_adds_a_school_into_a_zone(client, world):
     )
     school = School.objects.get(code="2205240099")
     assert response.url == reverse("schools:detail", args=[school.pk])
-    assert school.zone == world["zone_a1"]
+    assert school.current_zone == world["zone_a1"]
 
 
 def test_a_school_cannot_point_at_another_offices_zone(client, world):

@@ -91,7 +91,7 @@ def test_the_poster_shows_school_audience_title_and_the_link(client, world, tmp_
     link = survey.links.get()
     client.force_login(world["admin_a"])
     page = client.get(reverse("surveys:link", args=[survey.pk, link.pk]))
-    assert link.public_url in page.content.decode() and "<svg" in page.content.decode()
+    assert "http://testserver" + link.path in page.content.decode() and "<svg" in page.content.decode()
     pdf = client.get(reverse("surveys:link_poster", args=[survey.pk, link.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text_of(pdf.content, tmp_path)

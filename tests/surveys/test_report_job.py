@@ -86,7 +86,7 @@ def test_all_posters_of_a_survey_print_one_page_per_school_and_audience(world, c
     client.force_login(world["director_a"])
     page = client.post(reverse("surveys:posters", args=[survey.pk]))
     job = Job.objects.get(kind=POSTERS_KIND)
-    assert page.url == reverse("reports:job_detail", args=[job.pk]) and job.params == {"survey": survey.pk}
+    assert page.url == reverse("reports:job_detail", args=[job.pk]) and job.params == {"survey": survey.pk, "site": "http://testserver"}
     path = tmp_path / "posters.pdf"
     path.write_bytes(link_posters_pdf(survey.links.select_related("school", "survey", "survey__office").order_by("school__code", "audience")))
     pages = pdf_page_texts(path)

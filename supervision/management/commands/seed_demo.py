@@ -4,7 +4,7 @@ from django.utils import translation
 from inspections.campaigns import demo as campaigns_demo
 from inspections.cases import demo as cases_demo
 from inspections.complaints import demo as complaints_demo
-from inspections.demo import demo_rectification_build, demo_year_build
+from inspections.demo import demo_rectification_build, demo_year_build, history_entry_open
 from inspections.demo_plan import demo_plan_build
 from inspections.evaluations import demo as evaluations_demo
 from inspections.surveys import demo as surveys_demo
@@ -27,16 +27,17 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             logins = seed_demo()
             county = Office.objects.get(division_code=DEMO_TENANT_CODE)
-            for year in (today.year - 1, today.year):
-                demo_plan_build(office=county, year=year)
-            visits = demo_year_build(office=county, today=today)
-            demo_rectification_build(office=county, today=today)
-            # The rest of the office's year, then the reports drawn from all of it.
-            for part in (
-                campaigns_demo, evaluations_demo, surveys_demo, cases_demo, complaints_demo, monthly_demo,
-                annual_demo, dashboard_demo,
-            ):
-                part.demo_build(office=county, today=today)
+            with history_entry_open(county):
+                for year in (today.year - 1, today.year):
+                    demo_plan_build(office=county, year=year)
+                visits = demo_year_build(office=county, today=today)
+                demo_rectification_build(office=county, today=today)
+                # The rest of the office's year, then the reports drawn from all of it.
+                for part in (
+                    campaigns_demo, evaluations_demo, surveys_demo, cases_demo, complaints_demo, monthly_demo,
+                    annual_demo, dashboard_demo,
+                ):
+                    part.demo_build(office=county, today=today)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 (demo data ready)."))
         if visits:
             self.stdout.write(f"  {today.year}年入校督导 {visits} 次 (visits built)")
