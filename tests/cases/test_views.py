@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from inspections.cases.choices import CaseStatus
 from inspections.cases.models import Case, CaseAttachment
-from tests.factories import PASSWORD
 from tests.inspections.evidence_files import image_bytes, pdf_bytes
 
 from .factories import case_made

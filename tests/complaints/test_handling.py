@@ -13,7 +13,6 @@ from inspections.complaints import services
 from inspections.complaints.choices import ComplaintAction as A, ComplaintStatus as S
 from inspections.complaints.models import Complaint
 from inspections.models import Notification, Ticket
-from tests import factories as f
 
 from .factories import complaint_made, complaint_verified
 

@@ -13,7 +13,7 @@ from schools.services import school_close
 from supervision import clock
 from tests.inspections.evidence_files import image_bytes
 
-from .factories import complaint_made, complaint_verified, form_data, post_complaint
+from .factories import complaint_made, complaint_verified, post_complaint
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from inspections import selectors, services
 from inspections.choices import ChecklistStatus, Conclusion
 from inspections.models import ChecklistAnswer, Photo, Problem, Recheck, Visit
-from schools.models import School
 from tests.factories import PASSWORD
 
 from .conftest import login

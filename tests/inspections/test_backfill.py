@@ -14,7 +14,6 @@ from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketS
 from inspections.models import Ticket, TicketEvent, Visit
 from supervision import access
 from supervision.models import Office
-from tests import factories as f
 from tests.api_support import api_as
 
 TODAY = dt.date(2026, 11, 18)  # these stories are told on this day, whatever instant the suite runs at

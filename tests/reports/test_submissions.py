@@ -145,7 +145,7 @@ def test_the_director_sends_october_and_the_city_receives_exactly_what_the_zones
     assert f"关于报送{year}年{month}月责任督学挂牌督导工作材料的函" in letter
     assert world["city"].name in letter and world["county_a"].name in letter
     assert (totals["visits"], totals["person_visits"], totals["problems"], totals["rectified"]) == (2, 3, 3, 1)
-    assert f"已报送月报表1个" in letter and "入校督导2次、3人次" in letter
+    assert "已报送月报表1个" in letter and "入校督导2次、3人次" in letter
     assert "发现问题3个，已整改销号1个，未销号2个" in letter
 
     # The roll-up: zone a1 as filed, zone a2 marked as not filed.

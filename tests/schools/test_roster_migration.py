@@ -73,8 +73,7 @@ def test_an_undated_roster_becomes_periods_that_keep_last_years_figures(undated)
 
     moved = School.objects.create(code="S1", name="城关一小", kind="primary", office=office, zone=west)
     stayed = School.objects.create(code="S2", name="城关二小", kind="primary", office=office, zone=east)
-    closed = School.objects.create(code="S3", name="城关三小", kind="primary", office=office, zone=east,
-                                   is_active=False)
+    School.objects.create(code="S3", name="城关三小", kind="primary", office=office, zone=east, is_active=False)
     now = utc("2026-11-18T01:30:00")
     for school, day, zone in ((moved, "2025-03-10", east), (moved, "2026-09-15", west), (stayed, "2025-04-02", east)):
         visit = Visit.objects.create(date=dt.date.fromisoformat(day), school=school, office=office, zone=zone,
