@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 
 from celery.schedules import BaseSchedule, maybe_schedule
@@ -89,9 +90,17 @@ class EmbeddedBeat:
             while not self._stop.is_set():
                 wait = self.tick()
                 connections.close_all()  # this thread's connections: none is left open while it sleeps
-                self._stop.wait(min(max(wait, 1.0), MAX_SLEEP))
+                self._nap(min(max(wait, 1.0), MAX_SLEEP))
         finally:
             connections.close_all()
+
+    def _nap(self, seconds: float) -> None:
+        """Sleep ``seconds`` or until stopped, in naps of at most half a second. Not Event.wait with a
+        timeout: under a shifted clock (Debian's faketime, a VM whose clock is set back) a timed
+        condition wait can sleep for hours, and the 07:30 check would never run."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.5))
 
     def start(self) -> EmbeddedBeat:
         self._thread = threading.Thread(target=self._loop, name=THREAD_NAME, daemon=True)
