@@ -392,13 +392,18 @@ def _compare(checker: _Checker, row: _Row, ticket: Ticket, supervisor_names: lis
             "n": ticket.pk, "d": ticket.closed_on.isoformat()})
 
 
-def _check_new(checker: _Checker, rows: list[_Row]) -> None:
+def _check_new(checker: _Checker, rows: list[_Row], user) -> None:
+    # A 补录 holder who is a supervisor enters visits as their own (services.visit_start).
+    own = getattr(user, "supervisor", None)
     for row in rows:
         if row.ticket is not None or row.data.get("number"):
             continue
         d = row.data
         if d["supervisors"] == []:
             checker.issue(row, "supervisors", _("新增的记录请填写参加督导的督学(第一位为填报人,多位用“、”分隔)"))
+        elif own is not None and d["supervisors"] and d["supervisors"][0].pk != own.pk:
+            checker.issue(row, "supervisors", _(
+                "您本人是督学,由您导入的入校督导记在您名下:请把您列为第一位督学,或请没有督学身份的补录人员导入"))
         if d["reported_on"] and d["status"] in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS):
             checker.issue(row, "reported_on", _(
                 "状态为“%(s)s”却填写了整改报告日期:被退回的整改报告不能从台账导入,请在整改通知页面补录") % {
@@ -424,7 +429,7 @@ def ledger_import(*, office: Office, file, user, dry_run: bool = False) -> Ledge
     for row in rows:
         checker.clean(row)
     _check_existing(checker, rows)
-    _check_new(checker, rows)
+    _check_new(checker, rows, user)
     if checker.issues:
         raise LedgerImportError(checker.issues)
     summary = LedgerImportSummary(dry_run=dry_run)

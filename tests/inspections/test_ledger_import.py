@@ -388,3 +388,17 @@ def test_a_supervisor_office_role_is_not_enough_the_service_itself_refuses(world
     viewer = f.office_user(Role.VIEWER, world["county_a"])
     with pytest.raises(ValidationError, match="补录"):
         ledger_import.ledger_import(office=world["county_a"], file=xlsx(Workbook()), user=viewer)
+
+
+def test_a_supervisor_holding_buxu_imports_visits_as_their_own_or_is_told(client, world, past_ledger):
+    from supervision.services import backfill_grant
+
+    workbook = exported_workbook(client, world["admin_a"])
+    sheet = workbook.active
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
+        row[NUMBER].value = None
+    empty_the_office(world["county_a"])
+    backfill_grant(user=world["sup_a2"].user, office=world["county_a"])
+    with pytest.raises(ledger_import.LedgerImportError, match="您本人是督学"):
+        ledger_import.ledger_import(office=world["county_a"], file=xlsx(workbook), user=world["sup_a2"].user)
+    assert counts() == (0, 0, 0, 0)
