@@ -8,14 +8,18 @@ read is an ``access`` scope (anything outside it answers 404); a user who can re
 may not change it gets 403; every write goes through ``inspections.services``, whose Chinese
 ValidationError becomes a 400.
 """
+import dataclasses
+
 import django_filters
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -32,7 +36,7 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Office, Supervisor
 
-from . import notifications, rectification, selectors, services, ticket_services
+from . import ledger_import, notifications, rectification, selectors, services, ticket_services
 from .choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
 from .filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
 from .models import (
@@ -1018,6 +1022,32 @@ class TicketWrites(permissions.BasePermission):
         return view.action in SUPERVISOR_ACTIONS and access.tickets_rechecked_by(request.user).filter(pk=obj.pk).exists()
 
 
+class LedgerImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("台账导出格式的 Excel 文件(.xlsx):工作表“问题整改台账”,表头行不变。"))
+    office = serializers.IntegerField(required=False, help_text=_("导入到哪个督导室;只有一个“补录”督导室时可省略。"))
+    dry_run = serializers.BooleanField(required=False, default=False, help_text=_("true 只检查并计数,不写入。"))
+
+
+class LedgerImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("新增的记录数。"))
+    updated = serializers.IntegerField(help_text=_("更新了整改情况的记录数。"))
+    unchanged = serializers.IntegerField(help_text=_("未变的记录数。"))
+    visits = serializers.IntegerField(help_text=_("新建的入校督导次数。"))
+    dry_run = serializers.BooleanField()
+
+
+class LedgerImportIssueSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text=_("Excel 中的行号。"))
+    column = serializers.CharField(help_text=_("列名。"))
+    value = serializers.CharField(help_text=_("所填内容。"))
+    message = serializers.CharField(help_text=_("原因(含行号和列名)。"))
+
+
+class LedgerImportErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = LedgerImportIssueSerializer(many=True)
+
+
 ACTION_RESPONSES = {200: TicketSerializer, 409: StaleSerializer}
 
 
@@ -1062,6 +1092,35 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def _call(self, service, data: dict, **kwargs):
         """Run a ticket service as the requesting user, from where they are, on the version they saw."""
         return service(actor=self.request.user, expected_version=data.get("version"), ip=_ip(self.request), **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": LedgerImportInputSerializer},
+        responses={200: LedgerImportResultSerializer, 400: LedgerImportErrorSerializer},
+        summary=_("导入往年台账(补录)"),
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_ledger(self, request):
+        """The ledger's Excel of past years, all or nothing (inspections.ledger_import); 补录 holders only."""
+        offices = {o.pk: o for o in access.offices_backfilled_by(request.user)}
+        if not offices:
+            raise PermissionDenied(_("只有有“补录”权限的人员可以导入台账。"))
+        data = self._input(LedgerImportInputSerializer)
+        if data.get("office") is not None:
+            office = offices.get(data["office"])
+            if office is None:
+                raise Http404
+        elif len(offices) == 1:
+            office = next(iter(offices.values()))
+        else:
+            raise serializers.ValidationError({"office": [_("请选择要导入的督导室。")]})
+        try:
+            summary = ledger_import.ledger_import(office=office, file=data["file"], user=request.user,
+                                                  dry_run=data["dry_run"])
+        except ledger_import.LedgerImportError as exc:
+            errors = [{"row": i.row, "column": i.column, "value": i.value, "message": str(i)} for i in exc.issues]
+            return Response({"detail": _("文件有问题,未导入任何数据。"), "errors": errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(LedgerImportResultSerializer(dataclasses.asdict(summary)).data)
 
     @extend_schema(request=VersionInputSerializer, responses=ACTION_RESPONSES, summary=_("开始整改(学校)"))
     @action(detail=True, methods=["post"])

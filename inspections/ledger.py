@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,7 @@ from supervision.models import Zone
 
 from . import rectification
 from .choices import Severity, TicketStatus
-from .models import Ticket
+from .models import Ticket, TicketReport, Visit
 
 CLOSED = TicketStatus.CLOSED
 
@@ -51,12 +51,18 @@ COLUMNS: list[tuple[str, int]] = [
     (gettext_lazy("状态"), 14),
     (gettext_lazy("逾期天数"), 10),
     (gettext_lazy("销号日期"), 12),
+    # What an import needs to give the same ledger back (inspections.ledger_import): who visited, the
+    # school's report day, and the ticket's number — the key a re-import updates by.
+    (gettext_lazy("督学"), 16),
+    (gettext_lazy("整改报告日期"), 12),
+    (gettext_lazy("编号"), 10),
 ]
 ROW_FIELDS = (
     "problem__found_on", "school__name", "problem__zone__name", "school__kind", "problem__item_code",
     "problem__item_title", "problem__description", "problem__severity", "problem__opinion", "deadline", "status",
-    "closed_on",
+    "closed_on", "problem__visit_id", "reported_on", "pk",
 )
+SUPERVISOR_SEPARATOR = "、"
 CHUNK = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -95,14 +101,54 @@ def ledger_rows(tickets: QuerySet[Ticket], *, today: dt.date) -> Iterator[list]:
     kinds, severities, statuses = (
         {value: str(label) for value, label in choices.choices} for choices in (SchoolKind, Severity, TicketStatus)
     )
-    rows = tickets.order_by(*ORDER).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK)
-    for found, school, zone, kind, code, title, description, severity, opinion, deadline, status, closed_on in rows:
-        yield [
-            found, school, zone or "", kinds.get(kind, kind), f"{code} {title}", description,
-            severities.get(severity, severity), opinion, deadline, statuses.get(status, status),
-            rectification.days_overdue(status=status, deadline=deadline, closed_on=closed_on, day=today),
-            closed_on,
-        ]
+    rows = (
+        tickets.order_by(*ORDER).annotate(reported_on=last_report_day()).values_list(*ROW_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+    for chunk in _chunks(rows, CHUNK):
+        names = visit_supervisor_names({row[12] for row in chunk if row[12]})
+        for (found, school, zone, kind, code, title, description, severity, opinion, deadline, status, closed_on,
+             visit_id, reported_on, pk) in chunk:
+            yield [
+                found, school, zone or "", kinds.get(kind, kind), f"{code} {title}", description,
+                severities.get(severity, severity), opinion, deadline, statuses.get(status, status),
+                rectification.days_overdue(status=status, deadline=deadline, closed_on=closed_on, day=today),
+                closed_on, SUPERVISOR_SEPARATOR.join(names.get(visit_id, [])), reported_on, pk,
+            ]
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def last_report_day():
+    """The day the school submitted its latest rectification report (整改报告), if any."""
+    return Subquery(
+        TicketReport.objects.filter(ticket=OuterRef("pk")).exclude(submitted_on=None).order_by("-round")
+        .values("submitted_on")[:1]
+    )
+
+
+def visit_supervisor_names(visit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each visit's supervisors by name, the one who filed it first (1 query)."""
+    names: dict[int, list[str]] = {}
+    through = Visit.supervisors.through
+    rows = (
+        through.objects.filter(visit_id__in=list(visit_ids))
+        .annotate(later=Case(When(supervisor_id=F("visit__created_by_id"), then=0), default=1))
+        .order_by("visit_id", "later", "supervisor__name", "supervisor_id")
+        .values_list("visit_id", "supervisor__name")
+    )
+    for visit_id, name in rows:
+        names.setdefault(visit_id, []).append(name)
+    return names
 
 
 def _safe(value):

@@ -6,5 +6,6 @@ from . import ledger_views as views
 urlpatterns = [
     path("ledger/", views.ledger_page, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("ledger/import/", views.ledger_import_page, name="ledger_import"),
     path("lookback/", views.lookback, name="lookback"),
 ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import FileResponse, Http404
@@ -20,14 +22,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from supervision import access, clock
 from supervision.choices import Role
 from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
-from . import ledger, rectification, selectors
+from . import ledger, ledger_import, rectification, selectors
 from .choices import TicketStatus
 from .filters import TicketFilter
 from .models import TemplateItem, Ticket
@@ -159,6 +161,7 @@ def ledger_page(request):
             "show_office": offices > 1,
             "export_query": query.urlencode(),
             "today": today,
+            "may_import": access.offices_backfilled_by(request.user).exists(),
         },
     )
 
@@ -267,3 +270,71 @@ def lookback(request):
             "today": today,
         },
     )
+
+
+# --- 台账导入 (补录 of past years from the ledger's own Excel) -----------------------------------------
+
+
+def _import_offices_or_404(user) -> list[Office]:
+    """The offices whose past the user enters (补录); everyone else gets 404."""
+    offices = list(access.offices_backfilled_by(user).order_by("division_code"))
+    if not offices:
+        raise Http404
+    return offices
+
+
+def chosen_office(offices: list[Office], pk) -> Office | None:
+    """The office named by ``office`` (404 unless the user holds 补录 there); the only one when one."""
+    if pk not in (None, ""):
+        office = {str(o.pk): o for o in offices}.get(str(pk).strip())
+        if office is None:
+            raise Http404
+        return office
+    return offices[0] if len(offices) == 1 else None
+
+
+def _import_page(request, offices, office, *, issues=(), summary=None, dry_run=False, status=200):
+    return render(
+        request,
+        "inspections/ledger_import.html",
+        {
+            "offices": offices,
+            "office": office,
+            "issues": issues,
+            "summary": summary,
+            "dry_run": dry_run,
+            "max_bytes": settings.ROSTER_MAX_UPLOAD_BYTES,
+            "columns": list(ledger_import.headers().values()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import_page(request):
+    """台账导入: a 补录 holder uploads the ledger's Excel of past years; a check (nothing written) or the
+    import, with its counts, or every problem of the file in Chinese and the form kept."""
+    offices = _import_offices_or_404(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    office = chosen_office(offices, source.get("office"))
+    if request.method == "GET":
+        return _import_page(request, offices, office)
+    dry_run = request.POST.get("dry_run") == "1"
+    upload = request.FILES.get("file")
+    problem = None
+    if office is None:
+        problem = _("请选择要导入的督导室。")
+    elif upload is None:
+        problem = _("请选择要上传的台账文件(.xlsx)。")
+    if problem:
+        issue = ledger_import.LedgerIssue(None, "", "", problem)
+        return _import_page(request, offices, office, issues=[issue], dry_run=dry_run, status=400)
+    try:
+        summary = ledger_import.ledger_import(office=office, file=upload, user=request.user, dry_run=dry_run)
+    except ledger_import.LedgerImportError as exc:
+        return _import_page(request, offices, office, issues=exc.issues, dry_run=dry_run, status=400)
+    except ValidationError as exc:
+        issues = [ledger_import.LedgerIssue(None, "", "", message) for message in exc.messages]
+        return _import_page(request, offices, office, issues=issues, dry_run=dry_run, status=400)
+    return _import_page(request, offices, office, summary=summary, dry_run=dry_run)

@@ -217,6 +217,34 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
 
 
 @transaction.atomic
+def ticket_report_record_past(*, ticket: Ticket, actor, on: dt.date, text: str, ip: str | None = None) -> Ticket:
+    """补录 of a past rectification report (整改报告) kept on paper or in an Excel ledger: it is
+    recorded on its real day ``on`` without a file (the signed original stays in the archive, which
+    ``text`` says). Only a 补录 holder of the ticket's office; like any report, never before the
+    ticket was issued nor before the round's return, never in the future. Nobody is notified: it
+    happened long ago."""
+    from supervision import access
+
+    if not access.tickets_backfilled_by(actor).filter(pk=ticket.pk).exists():
+        raise ValidationError(_("只有有“补录”权限的人员可以补录过去的整改报告。"))
+    if not text.strip():
+        raise ValidationError({"text": _("请填写整改情况说明。")})
+    locked = _locked(ticket, None)
+    report = current_report(locked)
+    returned = locked.events.filter(action=TicketAction.RETURNED).order_by("-occurred_on").values_list(
+        "occurred_on", flat=True
+    ).first()
+    day = _act_day(locked, on=on, actor=actor, what=_("整改报告提交日期"),
+                   not_before=max(locked.opened_on, returned or locked.opened_on),
+                   not_before_what=_("本轮整改开始日期(下达或退回之日)"))
+    locked.events.filter(action=TicketAction.STARTED, occurred_on__gt=day).update(occurred_on=day)
+    report.text, report.submitted_on, report.submitted_at, report.submitted_by = text.strip(), day, clock.now(), actor
+    report.save(update_fields=["text", "submitted_on", "submitted_at", "submitted_by"])
+    return _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
+                 note=_("第%(n)d轮整改报告(补录)") % {"n": report.round}, ip=ip, on=day)
+
+
+@transaction.atomic
 def ticket_return(*, ticket: Ticket, actor, reason: str, expected_version: int | None = None,
                   ip: str | None = None, on: dt.date | None = None) -> Ticket:
     """The supervisor sends the report back (退回) with reasons; the school rectifies again."""

@@ -237,8 +237,8 @@ def bulk_tickets(world, base_visits, count: int) -> None:
 
 
 # Session, user, scope check, the menu's roles and unread count, the zone filter's check, the choices
-# (offices, zones, schools, items), totals, the page's ids and its rows.
-LEDGER_QUERIES = 13
+# (offices, zones, schools, items), totals, the page's ids and its rows, and whether the user may import (补录).
+LEDGER_QUERIES = 14
 
 
 @pytest.mark.parametrize("role", ["director_a", "sup_a1"])
@@ -278,6 +278,7 @@ def test_the_export_holds_the_filtered_ledger_with_title_header_and_frozen_panes
     assert "责任区:城区第一责任区" in sheet["A2"].value and "共2条" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == [
         "发现日期", "学校", "责任区", "类型", "督导事项", "问题描述", "严重程度", "整改意见", "整改期限", "状态", "逾期天数", "销号日期",
+        "督学", "整改报告日期", "编号",
     ]
     assert sheet.freeze_panes == "A4"
     assert sheet.column_dimensions["F"].width == 44
@@ -285,9 +286,9 @@ def test_the_export_holds_the_filtered_ledger_with_title_header_and_frozen_panes
     rows = data_rows(sheet)
     assert rows == [
         (dt.datetime.combine(fresh.opened_on, dt.time()), "柳河县第一小学", "城区第一责任区", "小学", "S6 事项S6", "消防通道堵塞",
-         "一般", "立即清理", dt.datetime.combine(fresh.deadline, dt.time()), "待整改", 0, None),
+         "一般", "立即清理", dt.datetime.combine(fresh.deadline, dt.time()), "待整改", 0, None, "王督学", None, fresh.pk),
         (dt.datetime.combine(late.opened_on, dt.time()), "柳河县第二中学", "城区第一责任区", "初中", "S7 事项S7", "食堂留样不全",
-         "严重", "补齐留样记录", dt.datetime.combine(late.deadline, dt.time()), "整改中", 5, None),
+         "严重", "补齐留样记录", dt.datetime.combine(late.deadline, dt.time()), "整改中", 5, None, "王督学", None, late.pk),
     ]
 
 
