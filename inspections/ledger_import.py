@@ -531,7 +531,8 @@ def _visit_write(group: list[_Row], user, issues: list[LedgerIssue], headers: di
     for answer in answers.values():
         if answer.conclusion != Conclusion.PROBLEM and not any(p.answer_id == answer.pk for _r, p in problems):
             services.answer_save(answer=answer, user=user, conclusion=Conclusion.UNCHECKED)
-    services.checklist_submit(checklist=visit.checklist, user=user)
+    # The office's record of the past: the school is not told of problems it rectified long ago.
+    services.checklist_submit(checklist=visit.checklist, user=user, announce=False)
     for row, problem in problems:
         ticket = Ticket.objects.get(problem=problem)
         _outcome_apply(ticket, row, user, issues, headers)

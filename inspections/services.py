@@ -542,10 +542,12 @@ def problem_delete(*, problem: Problem, user) -> None:
 
 
 @transaction.atomic
-def checklist_submit(*, checklist: Checklist, user, ip: str | None = None) -> Checklist:
+def checklist_submit(*, checklist: Checklist, user, ip: str | None = None, announce: bool = True) -> Checklist:
     """Submit and lock: every item answered, each 发现问题 item has at least one problem recorded,
     and the visit says how it was done. The problems become tickets and the visit's re-checks of
-    earlier problems close (销号) or return (退回) their tickets."""
+    earlier problems close (销号) or return (退回) their tickets. ``announce=False`` (a past year
+    brought in from the ledger) opens the tickets without telling the school of problems it has long
+    known."""
     checklist = Checklist.objects.select_for_update().select_related("visit").get(pk=checklist.pk)
     _check_editable(checklist, user)
     answers = list(checklist.answers.prefetch_related("problems"))
@@ -567,7 +569,7 @@ def checklist_submit(*, checklist: Checklist, user, ip: str | None = None) -> Ch
     # Every problem found becomes a rectification ticket the school sees at once.
     from .ticket_services import tickets_apply_visit_rechecks, tickets_open
 
-    tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user)
+    tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user, announce=announce)
     tickets_apply_visit_rechecks(visit=checklist.visit, actor=user, ip=ip)
     return checklist
 

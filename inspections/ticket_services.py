@@ -108,8 +108,9 @@ def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, n
 
 
 @transaction.atomic
-def tickets_open(*, problems, actor) -> list[Ticket]:
-    """Turn the problems of a submitted checklist into tickets (idempotent: one ticket a problem)."""
+def tickets_open(*, problems, actor, announce: bool = True) -> list[Ticket]:
+    """Turn the problems of a submitted checklist into tickets (idempotent: one ticket a problem);
+    the school is told of them unless ``announce`` is off (the past brought in by the ledger import)."""
     created = []
     for problem in problems:
         ticket, was_created = Ticket.objects.get_or_create(
@@ -122,7 +123,8 @@ def tickets_open(*, problems, actor) -> list[Ticket]:
                                        note=problem.opinion, occurred_on=problem.found_on)
             created.append(ticket)
     # The school sees the ticket at once: its users are told (inbox and e-mail).
-    notifications.ticket_opened_notify(tickets=created)
+    if announce:
+        notifications.ticket_opened_notify(tickets=created)
     return created
 
 

@@ -11,7 +11,8 @@ from PIL import Image
 
 from inspections import ledger_import, rectification, services, ticket_services
 from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
-from inspections.models import Problem, Ticket, TicketEvent, Visit
+from inspections.models import Notification, Problem, Ticket, TicketEvent, Visit
+from supervision import access
 from supervision.choices import Role
 from tests import factories as f
 from tests.api_support import api_as
@@ -146,6 +147,22 @@ def test_the_export_imported_into_an_empty_office_gives_the_same_ledger_back(cli
         (TicketStatus.CLOSED, dt.date(2025, 5, 12)),
     ]
     assert closed.closed_at.date() == dt.date(2026, 11, 18)  # recorded today, happened then
+
+
+def test_bringing_the_past_in_does_not_tell_the_school_of_problems_it_has_long_known(client, world, past_ledger):
+    admin, school = world["admin_a"], world["schools"]["a1"]
+    workbook = exported_workbook(client, admin)
+    for row in workbook.active.iter_rows(min_row=HEADER_ROW + 1):
+        row[NUMBER].value = None
+    empty_the_office(world["county_a"])
+    Notification.objects.all().delete()
+    response = client.post(IMPORT, {"office": world["county_a"].pk, "file": xlsx(workbook), "dry_run": "0"})
+    assert response.status_code == 200, response.content.decode()
+    assert Ticket.objects.filter(school=school).exists()
+    assert not Notification.objects.filter(user__in=access.school_users_of(school)).exists()
+    # A visit entered by hand still tells the school at once.
+    f.visit_filled(user=world["sup_a1"].user, school=school, problems=1)
+    assert Notification.objects.filter(user__in=access.school_users_of(school)).exists()
 
 
 def test_the_figures_count_the_imported_past_by_its_real_dates(client, world, past_ledger):
