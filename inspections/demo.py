@@ -1,7 +1,9 @@
-"""A plausible year of the monthly loop for the demo county: visits with submitted checklists,
-problems with rectification opinions, next-month re-checks, supervisors' monthly summaries,
-and this month part-done with a few drafts. Deterministic (seeded), built through the services,
-and skipped when the office already has visits (idempotent)."""
+"""Two plausible years of the monthly loop for the demo county — the last complete year in full and
+this year up to today: visits with submitted checklists on the roster of their day, problems with
+rectification opinions, next-month re-checks (so tickets close on time, late, or stay open past their
+deadline), supervisors' monthly summaries submitted on their real days, and this month part-done with
+a few drafts. Deterministic (seeded), built through the services, and skipped when the office
+already has visits (idempotent)."""
 from __future__ import annotations
 
 import contextlib
@@ -10,14 +12,12 @@ import random
 
 from django.db import transaction
 
-from schools.models import School
+from schools.models import SchoolMembership
 from supervision.models import Office, ZoneAssignment
 
 from . import selectors, services
 from .choices import Conclusion, RecheckResult, Severity, VisitMethod
 from .models import ChecklistAnswer, MonthlySummary, Visit
-
-FIRST_MONTH = 2  # 1月 is the winter holiday; the plan starts in February (seed 003 §四)
 
 PROBLEMS = {
     "S1": [("学校规章制度汇编未及时修订,部分制度与实际不符。", "对照章程修订制度汇编,经教代会审议后公示。")],
@@ -80,9 +80,33 @@ def history_entry_open(office: Office):
         Office.objects.filter(pk=office.pk).update(late_entry_months=window)
 
 
+def demo_months(today: dt.date) -> list[tuple[int, int]]:
+    """The demo's months: every month of the last complete year, then this year's up to this one, so
+    the demo is as full on 2 January as on 2 December."""
+    months = [(today.year - 1, month) for month in range(1, 13)]
+    return months + [(today.year, month) for month in range(1, today.month + 1)]
+
+
+def _visit_day(year: int, month: int, today: dt.date, rng: random.Random) -> dt.date | None:
+    """The day of a school's visit that month: the 3rd to the 26th (a visit needs the morning, so the
+    current month's visits are before today); January's before the winter holiday (寒假, mid-January)."""
+    last = 15 if month == 1 else 26
+    if (year, month) == (today.year, today.month):
+        last = min(last, today.day - 1)
+    if last < 3:
+        return None
+    return dt.date(year, month, rng.randint(3, last))
+
+
+def _on(periods, day: dt.date):
+    """The period of ``periods`` that includes ``day`` (half-open ``[valid_from, valid_to)``)."""
+    return [p for p in periods if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)]
+
+
 @transaction.atomic
 def demo_year_build(*, office: Office, today: dt.date) -> int:
-    """Build the demo year up to ``today``; returns how many visits were created (0 if already there)."""
+    """Build the last complete year and this year up to ``today``; returns how many visits were
+    submitted (0 if the office already has visits)."""
     if Visit.objects.filter(office=office).exists():
         return 0
     with history_entry_open(office):
@@ -92,30 +116,35 @@ def demo_year_build(*, office: Office, today: dt.date) -> int:
 def _demo_year_build(*, office: Office, today: dt.date) -> int:
     rng = random.Random(office.division_code)
     methods_pool = list(VisitMethod.values)
-    leads = {
-        a.zone_id: a.supervisor
-        for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=True)
-        .select_related("supervisor__user")
-    }
-    partners = {}
-    for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=False).select_related("supervisor"):
-        partners.setdefault(a.zone_id, []).append(a.supervisor)
-    schools = [s for s in School.objects.current(office=office).with_current_zone().order_by("code")
-               if s.current_zone and s.current_zone.pk in leads]
-    for school in schools:
-        school.zone_id = school.current_zone.pk
+    # The dated roster: each school's zone and each zone's supervisors on the visit's own day.
+    memberships: dict[int, list[SchoolMembership]] = {}
+    for m in SchoolMembership.objects.filter(office=office, zone__isnull=False).select_related("school").order_by(
+        "school__code", "valid_from"
+    ):
+        memberships.setdefault(m.school_id, []).append(m)
+    assignments: dict[int, list[ZoneAssignment]] = {}
+    for a in ZoneAssignment.objects.filter(zone__office=office, supervisor__is_active=True).select_related(
+        "supervisor__user"
+    ).order_by("valid_from", "pk"):
+        assignments.setdefault(a.zone_id, []).append(a)
     created = 0
-    for month in range(FIRST_MONTH, today.month + 1):
-        current = month == today.month
-        for school in schools:
+    for year, month in demo_months(today):
+        current = (year, month) == (today.year, today.month)
+        for periods in memberships.values():
+            if month == 1 and rng.random() < 0.4:
+                continue  # 期末: not every school is visited before the winter holiday
             if current and rng.random() < 0.4:
                 continue  # this month is part-done: some schools are still to visit
-            lead = leads[school.zone_id]
-            last_day = min(today.day if current else 26, 26)
-            date = dt.date(today.year, month, rng.randint(3, max(3, last_day)))
-            if current and date > today:
-                date = today
-            co = [p for p in partners.get(school.zone_id, []) if rng.random() < 0.3]
+            date = _visit_day(year, month, today, rng)
+            period = _on(periods, date) if date else []
+            if not period:
+                continue  # not in the roster that day (not yet added, or already closed)
+            school, zone_id = period[0].school, period[0].zone_id
+            team = _on(assignments.get(zone_id, []), date)
+            lead = next((a.supervisor for a in team if a.is_lead), None)
+            if lead is None:
+                continue
+            co = [a.supervisor for a in team if not a.is_lead and rng.random() < 0.3]
             visit = _visit_start(school, lead.user, co, date, rng, methods_pool)
             for problem in selectors.problems_to_recheck(visit=visit):
                 result = RecheckResult.RECTIFIED if rng.random() < 0.8 else RecheckResult.NOT_RECTIFIED
@@ -126,17 +155,32 @@ def _demo_year_build(*, office: Office, today: dt.date) -> int:
             _fill_and_submit(visit, lead.user, rng, problem_rate=0.12)
             created += 1
     _date_ticket_history(office)
-    for supervisor in {s.pk: s for s in leads.values()}.values():
-        for month in range(FIRST_MONTH, today.month):
-            if MonthlySummary.objects.filter(supervisor=supervisor, year=today.year, month=month).exists():
+    _monthly_summaries_build(office=office, today=today, rng=rng)
+    return created
+
+
+def _monthly_summaries_build(*, office: Office, today: dt.date, rng: random.Random) -> None:
+    """Each lead's 月总结报告 of every month that is over, submitted on its real day (the 25th–28th)."""
+    leads = {
+        a.supervisor_id: a.supervisor
+        for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=True, supervisor__is_active=True)
+        .select_related("supervisor__user")
+    }
+    done = set(MonthlySummary.objects.filter(supervisor__in=leads).values_list("supervisor_id", "year", "month"))
+    for year, month in demo_months(today)[:-1]:
+        for supervisor in leads.values():
+            if (supervisor.pk, year, month) in done:
                 continue
-            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=today.year, month=month)
+            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=year, month=month)
+            if not figures["visits"]:
+                continue  # nothing to sum up that month
             text = (
                 f"本月按计划完成责任区学校入校督导{figures['visits']}次,覆盖学校{figures['schools_covered']}所,"
                 f"发现问题{figures['problems_found']}个,已提出整改意见并限期整改;复查上月问题{figures['rechecks_done']}个。"
             )
-            services.monthly_summary_save(supervisor=supervisor, year=today.year, month=month, text=text, submit=True)
-    return created
+            submitted_on = dt.date(year, month, rng.choice([25, 26, 27, 27, 28]))
+            services.monthly_summary_save(supervisor=supervisor, year=year, month=month, text=text, submit=True,
+                                          submitted_on=submitted_on)
 
 
 def _date_ticket_history(office: Office) -> None:
