@@ -41,21 +41,21 @@ PROBLEMS = {
 
 
 def _visit_start(school, supervisor_user, co, date, rng, methods_pool):
-    visit = services.visit_start(
-        user=supervisor_user, school=school, date=date, arrived_at=dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45])),
+    arrived = dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45]))
+    return services.visit_start(
+        user=supervisor_user, school=school, date=date, arrived_at=arrived,
+        left_at=dt.time(min(arrived.hour + rng.randint(1, 3), 17), arrived.minute),
         methods=rng.sample(methods_pool, rng.randint(2, 4)), co_supervisors=co,
     )
-    left = dt.time(min(visit.arrived_at.hour + rng.randint(1, 3), 17), visit.arrived_at.minute)
-    Visit.objects.filter(pk=visit.pk).update(left_at=left)
-    return visit
 
 
 def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
     answers = list(visit.checklist.answers.all())
     ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="经查阅档案、实地查看,未发现问题。")
+    unchecked = []
     for answer in answers:
         if not answer.is_focus and rng.random() < 0.25:
-            ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.UNCHECKED, notes="")
+            unchecked.append(answer.pk)
             continue
         options = PROBLEMS.get(answer.code)
         if options and rng.random() < problem_rate:
@@ -65,6 +65,7 @@ def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
                 answer=answer, user=user, description=description, opinion=opinion,
                 severity=rng.choices([Severity.MINOR, Severity.MAJOR, Severity.SEVERE], [6, 3, 1])[0],
             )
+    ChecklistAnswer.objects.filter(pk__in=unchecked).update(conclusion=Conclusion.UNCHECKED, notes="")
     services.checklist_submit(checklist=visit.checklist, user=user)
 
 
