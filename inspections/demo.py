@@ -49,10 +49,11 @@ def _visit_start(school, supervisor_user, co, date, rng, methods_pool):
     )
 
 
-def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
+def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> int:
+    """Answer and submit the visit's checklist; returns how many problems it found."""
     answers = list(visit.checklist.answers.all())
     ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="经查阅档案、实地查看,未发现问题。")
-    unchecked = []
+    unchecked, found = [], 0
     for answer in answers:
         if not answer.is_focus and rng.random() < 0.25:
             unchecked.append(answer.pk)
@@ -65,8 +66,10 @@ def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
                 answer=answer, user=user, description=description, opinion=opinion,
                 severity=rng.choices([Severity.MINOR, Severity.MAJOR, Severity.SEVERE], [6, 3, 1])[0],
             )
+            found += 1
     ChecklistAnswer.objects.filter(pk__in=unchecked).update(conclusion=Conclusion.UNCHECKED, notes="")
     services.checklist_submit(checklist=visit.checklist, user=user)
+    return found
 
 
 @contextlib.contextmanager
@@ -128,7 +131,7 @@ def _demo_year_build(*, office: Office, today: dt.date) -> int:
         "supervisor__user"
     ).order_by("valid_from", "pk"):
         assignments.setdefault(a.zone_id, []).append(a)
-    created = 0
+    created, open_at = 0, set()  # open_at: schools with problems not yet closed
     for year, month in demo_months(today):
         current = (year, month) == (today.year, today.month)
         for periods in memberships.values():
@@ -147,13 +150,19 @@ def _demo_year_build(*, office: Office, today: dt.date) -> int:
                 continue
             co = [a.supervisor for a in team if not a.is_lead and rng.random() < 0.3]
             visit = _visit_start(school, lead.user, co, date, rng, methods_pool)
-            for problem in selectors.problems_to_recheck(visit=visit):
+            # Only a school with problems still open has any to re-check (saves a lookup a visit).
+            still_open = False
+            for problem in selectors.problems_to_recheck(visit=visit) if school.pk in open_at else ():
                 result = RecheckResult.RECTIFIED if rng.random() < 0.8 else RecheckResult.NOT_RECTIFIED
                 services.recheck_record(problem=problem, user=lead.user, visit=visit, result=result,
                                         notes="回访查看,已按要求整改。" if result == RecheckResult.RECTIFIED else "整改尚未到位,继续督促。")
+                still_open = still_open or result == RecheckResult.NOT_RECTIFIED
             if current and rng.random() < 0.15:
-                continue  # left as a draft in progress
-            _fill_and_submit(visit, lead.user, rng, problem_rate=0.12)
+                continue  # left as a draft in progress (its re-checks not applied: the school stays in open_at)
+            if _fill_and_submit(visit, lead.user, rng, problem_rate=0.12) or still_open:
+                open_at.add(school.pk)
+            else:
+                open_at.discard(school.pk)
             created += 1
     _date_ticket_history(office)
     _monthly_summaries_build(office=office, today=today, rng=rng)
@@ -202,8 +211,12 @@ def _date_ticket_history(office: Office) -> None:
         Recheck.objects.filter(problem__office=office, visit__isnull=False).order_by("date", "pk").values_list("problem_id", "date")
     ):
         rechecks.setdefault(problem_id, []).append(day)
+    events_of: dict[int, list[TicketEvent]] = {}
+    for event in TicketEvent.objects.filter(ticket__office=office).order_by("pk"):
+        events_of.setdefault(event.ticket_id, []).append(event)
+    changed, closed = [], []
     for ticket in Ticket.objects.filter(office=office).select_related("problem"):
-        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk"))
+        events = events_of.get(ticket.pk, [])
         days = rechecks.get(ticket.problem_id, [])
         later = [e for e in events if e.action != TicketAction.CREATED]
         for event in events:
@@ -212,9 +225,12 @@ def _date_ticket_history(office: Office) -> None:
         for n, event in enumerate(later):
             if days:
                 event.at = at(days[min(n, len(days) - 1)], 15)
-        TicketEvent.objects.bulk_update(events, ["at"])
+        changed += events
         if ticket.closed_at and days:
-            Ticket.objects.filter(pk=ticket.pk).update(closed_at=at(days[-1], 15))
+            ticket.closed_at = at(days[-1], 15)
+            closed.append(ticket)
+    TicketEvent.objects.bulk_update(changed, ["at"], batch_size=500)
+    Ticket.objects.bulk_update(closed, ["closed_at"], batch_size=500)
 
 
 def _demo_photo(text_seed: int):
