@@ -92,14 +92,14 @@ def demo_months(today: dt.date) -> list[tuple[int, int]]:
 
 
 def _visit_day(year: int, month: int, today: dt.date, rng: random.Random) -> dt.date | None:
-    """The day of a school's visit that month: the 3rd to the 26th (a visit needs the morning, so the
-    current month's visits are before today); January's before the winter holiday (寒假, mid-January)."""
-    last = 15 if month == 1 else 26
+    """The day of a school's visit that month: the 3rd to the 26th (this month from the 1st, and before
+    today: a visit needs the morning); January's after New Year and before the winter holiday (寒假)."""
+    first, last = (3, 15) if month == 1 else (3, 26)
     if (year, month) == (today.year, today.month):
-        last = min(last, today.day - 1)
-    if last < 3:
+        first, last = (first if month == 1 else 1), min(last, today.day - 1)
+    if last < first:
         return None
-    return dt.date(year, month, rng.randint(3, last))
+    return dt.date(year, month, rng.randint(first, last))
 
 
 def _on(periods, day: dt.date):

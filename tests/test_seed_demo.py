@@ -91,7 +91,7 @@ def test_the_demo_is_as_full_on_2_january_as_on_2_december(client, instant):
     # This year up to today: each month that is over has its visits; the current one is under way.
     for month in range(1, today.month):
         assert _submitted(county, date__year=today.year, date__month=month).count() >= 10, month
-    if today.day > 4:
+    if today.day > (3 if today.month == 1 else 1):  # a visit on a day before today
         assert _submitted(county, date__year=today.year, date__month=today.month).exists()
 
     # Nothing is dated after now.
