@@ -1,7 +1,9 @@
-"""A plausible year of the monthly loop for the demo county: visits with submitted checklists,
-problems with rectification opinions, next-month re-checks, supervisors' monthly summaries,
-and this month part-done with a few drafts. Deterministic (seeded), built through the services,
-and skipped when the office already has visits (idempotent)."""
+"""Two plausible years of the monthly loop for the demo county — the last complete year in full and
+this year up to today: visits with submitted checklists on the roster of their day, problems with
+rectification opinions, next-month re-checks (so tickets close on time, late, or stay open past their
+deadline), supervisors' monthly summaries submitted on their real days, and this month part-done with
+a few drafts. Deterministic (seeded), built through the services, and skipped when the office
+already has visits (idempotent)."""
 from __future__ import annotations
 
 import contextlib
@@ -10,14 +12,12 @@ import random
 
 from django.db import transaction
 
-from schools.models import School
+from schools.models import SchoolMembership
 from supervision.models import Office, ZoneAssignment
 
 from . import selectors, services
 from .choices import Conclusion, RecheckResult, Severity, VisitMethod
 from .models import ChecklistAnswer, MonthlySummary, Visit
-
-FIRST_MONTH = 2  # 1月 is the winter holiday; the plan starts in February (seed 003 §四)
 
 PROBLEMS = {
     "S1": [("学校规章制度汇编未及时修订,部分制度与实际不符。", "对照章程修订制度汇编,经教代会审议后公示。")],
@@ -41,21 +41,22 @@ PROBLEMS = {
 
 
 def _visit_start(school, supervisor_user, co, date, rng, methods_pool):
-    visit = services.visit_start(
-        user=supervisor_user, school=school, date=date, arrived_at=dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45])),
+    arrived = dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45]))
+    return services.visit_start(
+        user=supervisor_user, school=school, date=date, arrived_at=arrived,
+        left_at=dt.time(min(arrived.hour + rng.randint(1, 3), 17), arrived.minute),
         methods=rng.sample(methods_pool, rng.randint(2, 4)), co_supervisors=co,
     )
-    left = dt.time(min(visit.arrived_at.hour + rng.randint(1, 3), 17), visit.arrived_at.minute)
-    Visit.objects.filter(pk=visit.pk).update(left_at=left)
-    return visit
 
 
-def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
+def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> int:
+    """Answer and submit the visit's checklist; returns how many problems it found."""
     answers = list(visit.checklist.answers.all())
     ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="经查阅档案、实地查看,未发现问题。")
+    unchecked, found = [], 0
     for answer in answers:
         if not answer.is_focus and rng.random() < 0.25:
-            ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.UNCHECKED, notes="")
+            unchecked.append(answer.pk)
             continue
         options = PROBLEMS.get(answer.code)
         if options and rng.random() < problem_rate:
@@ -65,7 +66,10 @@ def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> None:
                 answer=answer, user=user, description=description, opinion=opinion,
                 severity=rng.choices([Severity.MINOR, Severity.MAJOR, Severity.SEVERE], [6, 3, 1])[0],
             )
+            found += 1
+    ChecklistAnswer.objects.filter(pk__in=unchecked).update(conclusion=Conclusion.UNCHECKED, notes="")
     services.checklist_submit(checklist=visit.checklist, user=user)
+    return found
 
 
 @contextlib.contextmanager
@@ -80,9 +84,33 @@ def history_entry_open(office: Office):
         Office.objects.filter(pk=office.pk).update(late_entry_months=window)
 
 
+def demo_months(today: dt.date) -> list[tuple[int, int]]:
+    """The demo's months: every month of the last complete year, then this year's up to this one, so
+    the demo is as full on 2 January as on 2 December."""
+    months = [(today.year - 1, month) for month in range(1, 13)]
+    return months + [(today.year, month) for month in range(1, today.month + 1)]
+
+
+def _visit_day(year: int, month: int, today: dt.date, rng: random.Random) -> dt.date | None:
+    """The day of a school's visit that month: the 3rd to the 26th (this month from the 1st, and before
+    today: a visit needs the morning); January's after New Year and before the winter holiday (寒假)."""
+    first, last = (3, 15) if month == 1 else (3, 26)
+    if (year, month) == (today.year, today.month):
+        first, last = (first if month == 1 else 1), min(last, today.day - 1)
+    if last < first:
+        return None
+    return dt.date(year, month, rng.randint(first, last))
+
+
+def _on(periods, day: dt.date):
+    """The period of ``periods`` that includes ``day`` (half-open ``[valid_from, valid_to)``)."""
+    return [p for p in periods if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)]
+
+
 @transaction.atomic
 def demo_year_build(*, office: Office, today: dt.date) -> int:
-    """Build the demo year up to ``today``; returns how many visits were created (0 if already there)."""
+    """Build the last complete year and this year up to ``today``; returns how many visits were
+    submitted (0 if the office already has visits)."""
     if Visit.objects.filter(office=office).exists():
         return 0
     with history_entry_open(office):
@@ -92,51 +120,77 @@ def demo_year_build(*, office: Office, today: dt.date) -> int:
 def _demo_year_build(*, office: Office, today: dt.date) -> int:
     rng = random.Random(office.division_code)
     methods_pool = list(VisitMethod.values)
-    leads = {
-        a.zone_id: a.supervisor
-        for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=True)
-        .select_related("supervisor__user")
-    }
-    partners = {}
-    for a in ZoneAssignment.objects.current().filter(zone__office=office, is_lead=False).select_related("supervisor"):
-        partners.setdefault(a.zone_id, []).append(a.supervisor)
-    schools = [s for s in School.objects.current(office=office).with_current_zone().order_by("code")
-               if s.current_zone and s.current_zone.pk in leads]
-    for school in schools:
-        school.zone_id = school.current_zone.pk
-    created = 0
-    for month in range(FIRST_MONTH, today.month + 1):
-        current = month == today.month
-        for school in schools:
+    # The dated roster: each school's zone and each zone's supervisors on the visit's own day.
+    memberships: dict[int, list[SchoolMembership]] = {}
+    for m in SchoolMembership.objects.filter(office=office, zone__isnull=False).select_related("school").order_by(
+        "school__code", "valid_from"
+    ):
+        memberships.setdefault(m.school_id, []).append(m)
+    assignments: dict[int, list[ZoneAssignment]] = {}
+    for a in ZoneAssignment.objects.filter(zone__office=office, supervisor__is_active=True).select_related(
+        "supervisor__user"
+    ).order_by("valid_from", "pk"):
+        assignments.setdefault(a.zone_id, []).append(a)
+    created, open_at = 0, set()  # open_at: schools with problems not yet closed
+    for year, month in demo_months(today):
+        current = (year, month) == (today.year, today.month)
+        for periods in memberships.values():
+            if month == 1 and rng.random() < 0.4:
+                continue  # 期末: not every school is visited before the winter holiday
             if current and rng.random() < 0.4:
                 continue  # this month is part-done: some schools are still to visit
-            lead = leads[school.zone_id]
-            last_day = min(today.day if current else 26, 26)
-            date = dt.date(today.year, month, rng.randint(3, max(3, last_day)))
-            if current and date > today:
-                date = today
-            co = [p for p in partners.get(school.zone_id, []) if rng.random() < 0.3]
+            date = _visit_day(year, month, today, rng)
+            period = _on(periods, date) if date else []
+            if not period:
+                continue  # not in the roster that day (not yet added, or already closed)
+            school, zone_id = period[0].school, period[0].zone_id
+            team = _on(assignments.get(zone_id, []), date)
+            lead = next((a.supervisor for a in team if a.is_lead), None)
+            if lead is None:
+                continue
+            co = [a.supervisor for a in team if not a.is_lead and rng.random() < 0.3]
             visit = _visit_start(school, lead.user, co, date, rng, methods_pool)
-            for problem in selectors.problems_to_recheck(visit=visit):
+            # Only a school with problems still open has any to re-check (saves a lookup a visit).
+            still_open = False
+            for problem in selectors.problems_to_recheck(visit=visit) if school.pk in open_at else ():
                 result = RecheckResult.RECTIFIED if rng.random() < 0.8 else RecheckResult.NOT_RECTIFIED
                 services.recheck_record(problem=problem, user=lead.user, visit=visit, result=result,
                                         notes="回访查看,已按要求整改。" if result == RecheckResult.RECTIFIED else "整改尚未到位,继续督促。")
+                still_open = still_open or result == RecheckResult.NOT_RECTIFIED
             if current and rng.random() < 0.15:
-                continue  # left as a draft in progress
-            _fill_and_submit(visit, lead.user, rng, problem_rate=0.12)
+                continue  # left as a draft in progress (its re-checks not applied: the school stays in open_at)
+            if _fill_and_submit(visit, lead.user, rng, problem_rate=0.12) or still_open:
+                open_at.add(school.pk)
+            else:
+                open_at.discard(school.pk)
             created += 1
     _date_ticket_history(office)
-    for supervisor in {s.pk: s for s in leads.values()}.values():
-        for month in range(FIRST_MONTH, today.month):
-            if MonthlySummary.objects.filter(supervisor=supervisor, year=today.year, month=month).exists():
+    _monthly_summaries_build(office=office, today=today, rng=rng)
+    return created
+
+
+def _monthly_summaries_build(*, office: Office, today: dt.date, rng: random.Random) -> None:
+    """Each lead's 月总结报告 of every month that is over, submitted on its real day (the 25th–28th)."""
+    leads = {
+        a.supervisor_id: a.supervisor
+        for a in ZoneAssignment.objects.filter(zone__office=office, is_lead=True, supervisor__is_active=True)
+        .select_related("supervisor__user")
+    }
+    done = set(MonthlySummary.objects.filter(supervisor__in=leads).values_list("supervisor_id", "year", "month"))
+    for year, month in demo_months(today)[:-1]:
+        for supervisor in leads.values():
+            if (supervisor.pk, year, month) in done:
                 continue
-            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=today.year, month=month)
+            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=year, month=month)
+            if not figures["visits"]:
+                continue  # nothing to sum up that month
             text = (
                 f"本月按计划完成责任区学校入校督导{figures['visits']}次,覆盖学校{figures['schools_covered']}所,"
                 f"发现问题{figures['problems_found']}个,已提出整改意见并限期整改;复查上月问题{figures['rechecks_done']}个。"
             )
-            services.monthly_summary_save(supervisor=supervisor, year=today.year, month=month, text=text, submit=True)
-    return created
+            submitted_on = dt.date(year, month, rng.choice([25, 26, 27, 27, 28]))
+            services.monthly_summary_save(supervisor=supervisor, year=year, month=month, text=text, submit=True,
+                                          submitted_on=submitted_on)
 
 
 def _date_ticket_history(office: Office) -> None:
@@ -157,8 +211,12 @@ def _date_ticket_history(office: Office) -> None:
         Recheck.objects.filter(problem__office=office, visit__isnull=False).order_by("date", "pk").values_list("problem_id", "date")
     ):
         rechecks.setdefault(problem_id, []).append(day)
+    events_of: dict[int, list[TicketEvent]] = {}
+    for event in TicketEvent.objects.filter(ticket__office=office).order_by("pk"):
+        events_of.setdefault(event.ticket_id, []).append(event)
+    changed, closed = [], []
     for ticket in Ticket.objects.filter(office=office).select_related("problem"):
-        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk"))
+        events = events_of.get(ticket.pk, [])
         days = rechecks.get(ticket.problem_id, [])
         later = [e for e in events if e.action != TicketAction.CREATED]
         for event in events:
@@ -167,9 +225,12 @@ def _date_ticket_history(office: Office) -> None:
         for n, event in enumerate(later):
             if days:
                 event.at = at(days[min(n, len(days) - 1)], 15)
-        TicketEvent.objects.bulk_update(events, ["at"])
+        changed += events
         if ticket.closed_at and days:
-            Ticket.objects.filter(pk=ticket.pk).update(closed_at=at(days[-1], 15))
+            ticket.closed_at = at(days[-1], 15)
+            closed.append(ticket)
+    TicketEvent.objects.bulk_update(changed, ["at"], batch_size=500)
+    Ticket.objects.bulk_update(closed, ["closed_at"], batch_size=500)
 
 
 def _demo_photo(text_seed: int):

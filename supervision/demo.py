@@ -14,7 +14,7 @@ from django.db import transaction
 
 from schools.choices import Location, Ownership, SchoolKind
 from schools.models import School
-from schools.services import UNCHANGED, school_save
+from schools.services import UNCHANGED, school_close, school_move, school_save
 
 from . import clock
 from .choices import OfficeLevel, Role, SupervisorKind, ZoneCategory
@@ -131,6 +131,17 @@ SUPERVISORS = [
     ("13904360002", "林芳", SupervisorKind.PART_TIME, "桃源区第一幼儿园", "园长", "neighbour", ["ty_kg"], ["ty_kg"]),
 ]
 
+# The demo's roster story, dated in the last complete year (month, day) so it shows whatever the day:
+# a school merged in spring, a school moved to another zone and a new school opened in autumn, and a
+# supervisor who joined a zone then. The pages show the dated history (名册变动).
+CLOSED = ("五道沟镇中学", "圣水镇中学", (4, 1))  # 撤并: closed from 1 April, merged into 圣水镇中学
+MOVED = ("红石镇九年一贯制学校", "township1", (9, 1))  # from 一贯制学校责任区 to 乡镇学校第一责任区
+LATER_SCHOOLS = [
+    # as SCHOOLS, then the day it joined the roster
+    ("柳溪县新城小学", P, U, PUB, "urban", "马晓雯", "柳溪镇新城大街120号", (9, 1)),
+]
+JOINED = [("13904350010", "township2", (9, 1))]  # 徐文华 joins 乡镇学校第二责任区 (not as its lead)
+
 DUTIES = "对责任区内学校实施经常性督导;督促学校规范办学行为;受理并核实群众举报投诉;督促学校落实整改;及时向督导室报告督导情况。"
 
 
@@ -139,6 +150,20 @@ class DemoLogin:
     username: str
     role: str
     who: str
+
+
+def _roster_story(zones: dict[str, Zone], since: dt.date) -> None:
+    """The dated changes of the demo's roster, made once (a school with history is left as it is)."""
+    name, into, (month, day) = CLOSED
+    school = School.objects.get(name=name)
+    if school.memberships.count() == 1 and school.open_membership is not None:
+        school_close(school=school, on=since.replace(month=month, day=day), merged_into=School.objects.get(name=into),
+                     note="乡镇学校布局调整,撤并入圣水镇中学。")
+    name, zone_key, (month, day) = MOVED
+    school = School.objects.get(name=name)
+    if school.memberships.count() == 1:
+        school_move(school=school, zone=zones[zone_key], on=since.replace(month=month, day=day),
+                    note="责任区调整。")
 
 
 def _login(username: str, name: str, *, superuser: bool = False):
@@ -170,7 +195,8 @@ def seed_demo() -> list[DemoLogin]:
         existing = Zone.objects.filter(office=office, name=name).first()
         zones[key] = zone_save(office=office, name=name, category=category, zone=existing)
 
-    for n, (name, kind, location, ownership, zone_key, principal, address) in enumerate(SCHOOLS, start=1):
+    rows = [(*row, (1, 1)) for row in SCHOOLS] + LATER_SCHOOLS
+    for n, (name, kind, location, ownership, zone_key, principal, address, joined) in enumerate(rows, start=1):
         zone, code = zones[zone_key], f"3199{n:06d}"
         # A school already in the roster keeps its history (the demo year moves some of them).
         known = School.objects.filter(code=code).exists()
@@ -185,8 +211,9 @@ def seed_demo() -> list[DemoLogin]:
             principal=principal,
             address=address,
             phone=f"0435-72{n:05d}",
-            on=since,
+            on=since.replace(month=joined[0], day=joined[1]),
         )
+    _roster_story(zones, since)
 
     by_zone: dict[str, list[tuple[Supervisor, bool]]] = {key: [] for key in zones}
     for phone, name, kind, employer, title, office_key, zone_keys, leads in SUPERVISORS:
@@ -198,9 +225,19 @@ def seed_demo() -> list[DemoLogin]:
             supervisor.user.save(update_fields=["password"])
         for zone_key in zone_keys:
             by_zone[zone_key].append((supervisor, zone_key in leads))
+    joined = {(phone, zone_key): since.replace(month=m, day=d) for phone, zone_key, (m, d) in JOINED}
     for zone_key, members in by_zone.items():
         lead = next((s for s, is_lead in members if is_lead), None)
-        zone_set_supervisors(zone=zones[zone_key], supervisors=[s for s, _ in members], lead=lead, on=since)
+        # Those who joined later and are in the zone already stay (running the seed again changes nothing).
+        later = [s for (phone, key) in joined if key == zone_key
+                 for s in Supervisor.objects.filter(phone=phone, assignments__zone=zones[zone_key])]
+        zone_set_supervisors(zone=zones[zone_key], supervisors=[s for s, _ in members] + later, lead=lead, on=since)
+    for (phone, zone_key), day in joined.items():
+        supervisor = Supervisor.objects.get(phone=phone)
+        if not supervisor.assignments.filter(zone=zones[zone_key]).exists():
+            members = [s for s, _ in by_zone[zone_key]]
+            lead = next((s for s, is_lead in by_zone[zone_key] if is_lead), None)
+            zone_set_supervisors(zone=zones[zone_key], supervisors=[*members, supervisor], lead=lead, on=day)
 
     first_school = School.objects.get(code="3199000001")
     kindergarten = School.objects.get(name="蓝天幼儿园")

@@ -1,6 +1,6 @@
 """Demo data of campaigns for `manage.py seed_demo` (idempotent: running the seed twice adds nothing twice).
 
-A 双减 special inspection in November 2026 (seed 004 §二: "11月10日至18日…组成督导组…重点抽查"),
+A 双减 special inspection in November of the demo's last complete year (seed 004 §二: "11月10日至18日…组成督导组…重点抽查"),
 on a random sample of the county's primary and junior schools (seed recorded), with a few
 submitted special visits whose findings became rectification tickets."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from . import services
 from .choices import CampaignTopic, SchoolSelection
 from .models import Campaign
 
-TITLE = "2026年“双减”专项督导"
+TITLE = "%d年“双减”专项督导"  # of the year it was held
 SEED = 839201
 FINDINGS = {
     "S1": ("三年级书面作业时长超过60分钟,作业公示不及时。", "年级组统筹控制作业总量,每日公示作业。"),
@@ -30,25 +30,25 @@ FINDINGS = {
 
 def demo_build(*, office, today) -> None:
     """Called by seed_demo with the demo county after its year of visits and tickets is built."""
-    if Campaign.objects.filter(office=office, title=TITLE).exists():
+    year = today.year - 1  # the last complete year, so it is over and in its year-end summary whatever the day
+    title = TITLE % year
+    if Campaign.objects.filter(office=office, title=title).exists():
         return
     supervisors = list(Supervisor.objects.filter(office=office, is_active=True).order_by("phone")[:3])
     if not supervisors:
         return
     leader = supervisors[0]
     admin = office_admin(office) or leader.user
-    start, end = dt.date(2026, 11, 10), dt.date(2026, 11, 30)
+    start, end = dt.date(year, 11, 10), dt.date(year, 11, 30)
     with transaction.atomic():
         campaign = services.campaign_create(
-            office=office, actor=admin, topic=CampaignTopic.SHUANGJIAN, title=TITLE, start=start, end=end,
+            office=office, actor=admin, topic=CampaignTopic.SHUANGJIAN, title=title, start=start, end=end,
             leader=leader, team=supervisors, selection=SchoolSelection.RANDOM,
             kinds=[SchoolKind.PRIMARY, SchoolKind.JUNIOR, SchoolKind.NINE_YEAR], sample_size=5, seed=SEED,
         )
         schools = [link.school for link in campaign.campaign_schools.select_related("school")]
         for n, school in enumerate(schools[:3]):
-            day = min(today, start + dt.timedelta(days=n * 2))
-            if day < start:
-                break
+            day = start + dt.timedelta(days=n * 2)
             member = supervisors[n % len(supervisors)]
             visit = services.campaign_visit_start(
                 campaign=campaign, user=member.user, school=school, date=day, arrived_at=dt.time(9, 0),

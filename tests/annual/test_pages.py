@@ -210,11 +210,15 @@ def test_the_demo_summaries_open_for_the_director_and_the_zone_lead(client, worl
     demo_build(office=world["county_a"], today=today)
     demo_build(office=world["county_a"], today=today)  # idempotent
 
-    assert AnnualSummary.objects.count() == 2
+    # Last year's summary (to 31 December) and this year's draft, each for the office and one zone.
+    assert AnnualSummary.objects.count() == 4
+    assert AnnualSummary.objects.get(year=today.year - 1, zone=None).until == dt.date(today.year - 1, 12, 31)
     client.force_login(world["director_a"])
-    page = client.get(_office_url(world, today.year))
-    assert page.status_code == 200 and "做好义务教育优质均衡发展督导评估的迎检准备" in page.content.decode()
+    for year in (today.year - 1, today.year):
+        page = client.get(_office_url(world, year))
+        assert page.status_code == 200 and "做好义务教育优质均衡发展督导评估的迎检准备" in page.content.decode()
     client.force_login(world["sup_a1"].user)
+    assert client.get(_zone_url(world, today.year - 1)).status_code == 200
     assert client.get(_zone_url(world, today.year)).status_code == 200
 
 

@@ -338,15 +338,26 @@ def test_demo_plan_reproduces_seed_003_and_building_it_twice_changes_nothing(wor
     assert "参加全县2025年教育工作会议" in months[2].other_tasks
 
 
-def test_demo_plan_focus_reaches_a_march_checklist(world):
-    """A March visit's checklist marks S6 and S7 as this month's focus, and adds the monthly topics."""
-    year = timezone.localdate().year
-    demo_plan_build(office=world["county_a"], year=year)
-    with f.on_day(dt.date(year, 3, 10)):
-        visit = services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
-    answers = ChecklistAnswer.objects.filter(checklist__visit=visit)
-    assert sorted(answers.filter(is_focus=True, source="standing").values_list("code", flat=True)) == ["S6", "S7"]
-    assert list(answers.filter(source="monthly").values_list("title", flat=True)) == ["新冠病毒感染防控", "“双减”工作落实"]
+DEMO_INSTANTS = ["2026-12-02 10:00", "2027-01-02 00:30", "2027-03-01 00:30", "2026-12-31 23:30"]
+
+
+@pytest.mark.parametrize("instant", [pytest.param(i, marks=pytest.mark.now(i), id=i) for i in DEMO_INSTANTS])
+def test_demo_plan_focus_reaches_a_march_checklist(world, instant):
+    """The demo builds last year's plan and this year's; a March visit's checklist marks that year's
+    March focus (S6, S7) and adds its monthly topics — last year's March whatever the day, this
+    year's once it has come."""
+    today = timezone.localdate()
+    for year in (today.year - 1, today.year):
+        demo_plan_build(office=world["county_a"], year=year)
+    years = [y for y in (today.year - 1, today.year) if dt.date(y, 3, 10) < today]
+    assert today.year - 1 in years
+    for year in years:
+        with f.on_day(dt.date(year, 3, 10)):
+            visit = services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
+        assert visit.checklist.plan_month.plan.year == year and visit.checklist.plan_month.month == 3
+        answers = ChecklistAnswer.objects.filter(checklist__visit=visit)
+        assert sorted(answers.filter(is_focus=True, source="standing").values_list("code", flat=True)) == ["S6", "S7"]
+        assert list(answers.filter(source="monthly").values_list("title", flat=True)) == ["新冠病毒感染防控", "“双减”工作落实"]
 
 
 # --- Constant query counts ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from inspections.complaints import demo as complaints_demo
 from inspections.demo import demo_rectification_build, demo_year_build, history_entry_open
 from inspections.demo_plan import demo_plan_build
 from inspections.evaluations import demo as evaluations_demo
+from inspections.models import Visit
 from inspections.surveys import demo as surveys_demo
 from reports.annual import demo as annual_demo
 from reports.dashboard import demo as dashboard_demo
@@ -19,7 +20,8 @@ from supervision.models import Office
 class Command(BaseCommand):
     help = (
         "Build (or refresh) the fictional demo county: offices, zones, schools, supervisors, logins, "
-        "last year's and this year's plans, and this year's visits, problems and summaries."
+        "last year's and this year's plans, and two years of visits, problems and summaries: the last "
+        "complete year in full and this year up to today."
     )
 
     def handle(self, *args, **options):
@@ -40,7 +42,9 @@ class Command(BaseCommand):
                     part.demo_build(office=county, today=today)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 (demo data ready)."))
         if visits:
-            self.stdout.write(f"  {today.year}年入校督导 {visits} 次 (visits built)")
+            for year in (today.year - 1, today.year):
+                count = Visit.objects.filter(office=county, date__year=year, checklist__status="submitted").count()
+                self.stdout.write(f"  {year}年入校督导 {count} 次 (visits built)")
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role:<8} {login.who}")
