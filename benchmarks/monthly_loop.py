@@ -50,7 +50,14 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     from inspections.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
     from inspections.coverage_views import shift_month
     from inspections.models import (
-        Checklist, ChecklistAnswer, MonthlySummary, PlanMonth, Problem, Recheck, TemplateItem, Visit,
+        Checklist,
+        ChecklistAnswer,
+        MonthlySummary,
+        PlanMonth,
+        Problem,
+        Recheck,
+        TemplateItem,
+        Visit,
     )
     from schools.choices import Location, SchoolKind
     from schools.models import School, SchoolMembership

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -102,7 +101,7 @@ def main() -> int:
     args = parser.parse_args()
 
     database = configure_database(reuse=False, name="monthly_report")
-    os.environ["MEDIA_ROOT"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "supervision_bench_media")
+    os.environ["MEDIA_ROOT"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"{harness.database_name('monthly_report')}_media")
     import django
 
     django.setup()
