@@ -156,7 +156,8 @@ def add_tickets(county: dict, count: int, start: int, today: dt.date, rng: rando
                 item_code=answer.code,
                 item_title=answer.title, description=f"{rng.choice(PROBLEMS)}(第{n + 1}号)",
                 severity=rng.choice((Severity.MINOR,) * 6 + (Severity.MAJOR,) * 3 + (Severity.SEVERE,)),
-                opinion=rng.choice(OPINIONS), deadline=deadline, found_on=found, created_by=county["author"],
+                # Recorded by the supervisor who made the visit (not the director: "own work" is read from it).
+                opinion=rng.choice(OPINIONS), deadline=deadline, found_on=found, created_by=visit.created_by.user,
             ))
             age = (today - found).days
             if rng.random() < (0.9 if age > 90 else 0.35):
