@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/dashboard.py [--schools 1000] [--runs 21] [--reuse]
 
 Builds a throwaway database (never the dev data) with benchmarks/monthly_loop.py's builder: a SQLite
-file ``supervision_dashboard_bench.sqlite3`` in the system temp directory, or, when DATABASE_URL
-points at PostgreSQL, a database ``supervision_dashboard_bench`` on that server (dropped and
+file ``bench_dashboard.sqlite3`` in the system temp directory, or, when DATABASE_URL
+points at PostgreSQL, a database ``bench_dashboard`` on that server (dropped and
 re-created). On top of that year of visits it records each visit's zone of the day, opens a ticket
 for every problem (most closed, some late, some overdue), proposes escalations, and files zone
 monthly reports when the monthly-report app has its model. Then it times the figures alone

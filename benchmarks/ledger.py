@@ -4,8 +4,8 @@ then 100,000 rectification tickets.
     .venv/bin/python benchmarks/ledger.py [--tickets 100000] [--runs 11]
 
 Builds a throwaway database (never the dev data) as benchmarks/monthly_loop.py does: a SQLite file
-``supervision_ledger_bench.sqlite3`` in the system temp directory, or, when DATABASE_URL points at
-PostgreSQL, a database ``supervision_ledger_bench`` on that server (dropped and re-created). One
+``bench_ledger.sqlite3`` in the system temp directory, or, when DATABASE_URL points at
+PostgreSQL, a database ``bench_ledger`` on that server (dropped and re-created). One
 county with 1,000 schools in 50 zones; first 100 tickets, then up to ``--tickets``, made with
 bulk_create. At each size it requests every page with Django's test client (in-process, DEBUG off)
 and prints the median time and the number of SQL queries, which must not grow with the data. The

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/monthly_loop.py [--schools 1000] [--runs 15]
 
 Builds a throwaway database (never the dev data): a SQLite file in the system temp directory, or,
-when DATABASE_URL points at PostgreSQL, a database named ``supervision_bench`` on that server
+when DATABASE_URL points at PostgreSQL, a database named ``bench_monthly_loop`` on that server
 (dropped and re-created). Fills it with bulk_create, then requests each page with Django's test
 client (DEBUG off, in-process: the figure is server time without the network) and prints the
 median and the slowest of N runs, with the number of SQL queries. Goal (issue 3): each page under

@@ -4,7 +4,7 @@ producing its .xlsx through the report-job registry, with 1,000 schools and a ye
     .venv/bin/python benchmarks/monthly_report.py [--schools 1000] [--runs 11]
 
 Uses the same isolated database and data as ``benchmarks/monthly_loop.py`` (a SQLite file in the
-system temp directory, or a database ``supervision_bench_monthly_report`` when DATABASE_URL points
+system temp directory, or a database ``bench_monthly_report`` when DATABASE_URL points
 at PostgreSQL), then gives the visits and problems their zone (``Visit.zone``), opens a ticket with
 its history for every problem and closes a third of them, and makes one zone five times the usual
 size (100 schools). Times, for last month: building the draft (``zone_monthly_report_build``),
