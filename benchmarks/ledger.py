@@ -4,8 +4,8 @@ then 100,000 rectification tickets.
     .venv/bin/python benchmarks/ledger.py [--tickets 100000] [--runs 11]
 
 Builds a throwaway database (never the dev data) as benchmarks/monthly_loop.py does: a SQLite file
-``supervision_ledger_bench.sqlite3`` in the system temp directory, or, when DATABASE_URL points at
-PostgreSQL, a database ``supervision_ledger_bench`` on that server (dropped and re-created). One
+``bench_ledger.sqlite3`` in the system temp directory, or, when DATABASE_URL points at
+PostgreSQL, a database ``bench_ledger`` on that server (dropped and re-created). One
 county with 1,000 schools in 50 zones; first 100 tickets, then up to ``--tickets``, made with
 bulk_create. At each size it requests every page with Django's test client (in-process, DEBUG off)
 and prints the median time and the number of SQL queries, which must not grow with the data. The
@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import harness  # noqa: E402
 from monthly_loop import configure_database, measure  # noqa: E402
 
-DB_NAME = "supervision_ledger_bench"
+DB_NAME = "ledger"
 SCHOOLS, SCHOOLS_PER_ZONE = 1000, 20
 MEMORY_GOAL_MB = 200
 PROBLEMS = [
@@ -59,7 +60,7 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     from inspections.choices import Audience, ChecklistStatus, Conclusion
     from inspections.models import Checklist, ChecklistAnswer, TemplateItem, Visit
     from schools.choices import SchoolKind
-    from schools.models import School
+    from schools.models import School, SchoolMembership
     from supervision.choices import OfficeLevel, Role
     from supervision.models import Office, Supervisor, Zone, ZoneAssignment
     from supervision.services import role_grant
@@ -68,6 +69,8 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     city = Office.objects.create(name="临川市人民政府教育督导室", level=OfficeLevel.CITY, division_code="990500")
     county = Office.objects.create(name="柳溪县人民政府教育督导室", level=OfficeLevel.COUNTY, parent=city, division_code="990524")
     n_zones = SCHOOLS // SCHOOLS_PER_ZONE
+    # The roster from 1 January of the year of the oldest problem (found up to 730 days ago).
+    start = dt.date((today - dt.timedelta(days=730)).year, 1, 1)
     zones = Zone.objects.bulk_create(
         Zone(office=county, name=f"第{z + 1:02d}责任区", category="urban_schools") for z in range(n_zones)
     )
@@ -77,12 +80,17 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     supervisors = Supervisor.objects.bulk_create(
         Supervisor(user=u, office=county, name=u.first_name, phone=f"139{n:08d}") for n, u in enumerate(users)
     )
-    ZoneAssignment.objects.bulk_create(ZoneAssignment(zone=z, supervisor=s, is_lead=True) for z, s in zip(zones, supervisors))
+    ZoneAssignment.objects.bulk_create(
+        ZoneAssignment(zone=z, supervisor=s, is_lead=True, valid_from=start) for z, s in zip(zones, supervisors)
+    )
     kinds = [SchoolKind.PRIMARY] * 10 + [SchoolKind.JUNIOR] * 4 + [SchoolKind.NINE_YEAR] * 2 + [SchoolKind.KINDERGARTEN] * 4
     schools = School.objects.bulk_create(
-        School(office=county, zone=zones[i // SCHOOLS_PER_ZONE], code=f"{4100000000 + i:010d}",
-               name=f"柳溪县第{i + 1}学校", kind=kinds[i % len(kinds)])
+        School(office=county, code=f"{4100000000 + i:010d}", name=f"柳溪县第{i + 1}学校", kind=kinds[i % len(kinds)])
         for i in range(SCHOOLS)
+    )
+    zone_of = {s.pk: zones[i // SCHOOLS_PER_ZONE] for i, s in enumerate(schools)}
+    SchoolMembership.objects.bulk_create(
+        SchoolMembership(school=s, office=county, zone=zone_of[s.pk], valid_from=start) for s in schools
     )
     director = User.objects.create(username="director", first_name="主任", password="!")
     role_grant(user=director, role=Role.DIRECTOR, office=county)
@@ -94,7 +102,8 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
         template = services.template_ensure(office=county, year=today.year, audience=audience)
         templates[audience] = (template, list(TemplateItem.objects.filter(template=template).order_by("position")))
     visits = Visit.objects.bulk_create(
-        Visit(office=county, school=s, date=today - dt.timedelta(days=700), created_by=supervisors[i // SCHOOLS_PER_ZONE])
+        Visit(office=county, school=s, zone=zone_of[s.pk], date=today - dt.timedelta(days=700),
+              created_by=supervisors[i // SCHOOLS_PER_ZONE])
         for i, s in enumerate(schools)
     )
     now = dt.datetime.now(dt.timezone.utc)
@@ -118,6 +127,7 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     return {
         "county": county, "schools": schools, "slots": by_school, "director": director,
         "supervisor": supervisors[0].user, "school_user": school_user, "zone": zones[0], "author": director,
+        "zone_of": {pk: zone.pk for pk, zone in zone_of.items()},
     }
 
 
@@ -128,6 +138,7 @@ def add_tickets(county: dict, count: int, start: int, today: dt.date, rng: rando
 
     from inspections.choices import Severity, TicketStatus
     from inspections.models import Problem, Ticket
+    from supervision import clock
 
     shanghai = timezone.get_default_timezone()
     schools, slots = county["schools"], county["slots"]
@@ -141,23 +152,26 @@ def add_tickets(county: dict, count: int, start: int, today: dt.date, rng: rando
             found = today - dt.timedelta(days=rng.randrange(730))
             deadline = found + dt.timedelta(days=rng.choice((15, 30, 30, 60)))
             problems.append(Problem(
-                office=county["county"], school=school, visit=visit, answer=answer, item_code=answer.code,
+                office=county["county"], school=school, zone_id=county["zone_of"][school.pk], visit=visit, answer=answer,
+                item_code=answer.code,
                 item_title=answer.title, description=f"{rng.choice(PROBLEMS)}(第{n + 1}号)",
                 severity=rng.choice((Severity.MINOR,) * 6 + (Severity.MAJOR,) * 3 + (Severity.SEVERE,)),
-                opinion=rng.choice(OPINIONS), deadline=deadline, found_on=found, created_by=county["author"],
+                # Recorded by the supervisor who made the visit (not the director: "own work" is read from it).
+                opinion=rng.choice(OPINIONS), deadline=deadline, found_on=found, created_by=visit.created_by.user,
             ))
             age = (today - found).days
             if rng.random() < (0.9 if age > 90 else 0.35):
                 closed = found + dt.timedelta(days=rng.randint(5, 75), hours=rng.randint(8, 18))
                 closed = min(dt.datetime.combine(closed, dt.time(), tzinfo=shanghai), timezone.now())
-                plans.append((TicketStatus.CLOSED, closed))
+                plans.append((TicketStatus.CLOSED, closed))  # 销号 on that day: closed_on below
             else:
                 plans.append((rng.choice((TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED)), None))
         problems = Problem.objects.bulk_create(problems, batch_size=2500)
         Ticket.objects.bulk_create(
             (
                 Ticket(problem=p, office=p.office, school=p.school, status=status, deadline=p.deadline,
-                       opened_on=p.found_on, closed_at=closed, closed_by=county["author"] if closed else None)
+                       opened_on=p.found_on, closed_on=clock.date_of(closed) if closed else None, closed_at=closed,
+                       closed_by=county["author"] if closed else None)
                 for p, (status, closed) in zip(problems, plans)
             ),
             batch_size=2500,
@@ -212,6 +226,18 @@ def run_export(url: str, *, trace: bool) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def verify(county: dict, size: int, today: dt.date) -> dict:
+    """The ledger counts what was built: the director's ledger holds every ticket."""
+    from inspections.selectors import counted_tickets
+    from supervision import access
+
+    ledger = access.tickets_in_ledger_of(county["director"]).count()
+    counted = counted_tickets().count()
+    assert ledger == counted == size, (ledger, counted, size)
+    print(f"ledger checked: {ledger} tickets in the director's ledger")
+    return {"ledger": ledger}
+
+
 def pages(county: dict) -> list[tuple[str, object, str]]:
     from django.urls import NoReverseMatch, reverse
 
@@ -256,13 +282,14 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
-    from django.utils import timezone
+
+    from supervision import clock
 
     print(f"database: {connection.vendor} ({database.split('@')[-1]})")
-    rng, today = random.Random(args.seed), timezone.localdate()
+    rng, today = random.Random(args.seed), clock.today()
     call_command("migrate", verbosity=0)
     county = build_county(today, rng)
-    client, results, made = Client(), {}, 0
+    client, results, made, checked = Client(), {}, 0, {}
     for size in (100, args.tickets):
         started = time.perf_counter()
         add_tickets(county, size - made, made, today, rng)
@@ -270,12 +297,12 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"\n{size:,} tickets (built in {time.perf_counter() - started:.0f} s)")
-        print(f"{'page':<42} {'median':>9} {'slowest':>9} {'cpu':>9} {'queries':>8}")
+        checked[size] = verify(county, size, today)
+        print(harness.header(width=42))
         for label, user, url in pages(county):
             result = measure(client, user, url, args.runs)
             results.setdefault(label, {})[size] = result
-            print(f"{label:<42} {result['median_ms']:>7.1f}ms {result['max_ms']:>7.1f}ms "
-                  f"{result['median_cpu_ms']:>7.1f}ms {result['queries']:>8}")
+            print(harness.fmt_row(label, result, width=42))
     varying = [label for label, by_size in results.items() if len({r["queries"] for r in by_size.values()}) > 1]
     constant = not varying
     print(f"\nsame number of queries at 100 and {args.tickets:,} tickets: {'yes' if constant else 'NO: ' + ', '.join(varying)}")
@@ -295,7 +322,7 @@ def main() -> int:
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     report = {"date": today.isoformat(), "database": connection.vendor, "runs": args.runs, "load": round(load, 1),
-              "tickets": args.tickets, "pages": results, "export": export, "export_traced": traced}
+              "tickets": args.tickets, "checked": checked, "pages": results, "export": export, "export_traced": traced}
     (out / f"ledger_{connection.vendor}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"written to benchmarks/results/ledger_{connection.vendor}.json")
     return 0 if constant and within and export["rows"] == args.tickets else 1

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/monthly_loop.py [--schools 1000] [--runs 15]
 
 Builds a throwaway database (never the dev data): a SQLite file in the system temp directory, or,
-when DATABASE_URL points at PostgreSQL, a database named ``supervision_bench`` on that server
+when DATABASE_URL points at PostgreSQL, a database named ``bench_monthly_loop`` on that server
 (dropped and re-created). Fills it with bulk_create, then requests each page with Django's test
 client (DEBUG off, in-process: the figure is server time without the network) and prints the
 median and the slowest of N runs, with the number of SQL queries. Goal (issue 3): each page under
@@ -19,50 +19,30 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import harness  # noqa: E402
+
 GOAL_MS = 150.0
 SCHOOLS_PER_ZONE = 20
 
 
-def configure_database(*, reuse: bool, name: str = "supervision_bench") -> str:
-    """Point Django at an isolated benchmark database ``name``, created empty (or kept, with --reuse)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg2
-
-        parts = urlsplit(url)
-        admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not (reuse and cursor.fetchone()):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                cursor.execute(f'CREATE DATABASE "{name}"')
-        admin.close()
-        bench = urlunsplit(parts._replace(path=f"/{name}"))
-    else:
-        path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
-        if not reuse:
-            path.unlink(missing_ok=True)
-        bench = f"sqlite:///{path}"
-    os.environ["DATABASE_URL"] = bench
-    # Timed as in production: DEBUG off (no query log), plain static storage, no HTTPS redirect.
-    os.environ["DEBUG"] = "false"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    os.environ["REDIS_URL"] = ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supervision.settings")
-    return bench
+def configure_database(*, reuse: bool, name: str = "monthly_loop") -> str:
+    """Point Django at an isolated benchmark database (``bench_`` + ``name``; see harness.py)."""
+    return harness.configure_database(reuse=reuse, name=name)
 
 
 def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     """One county office with zones of 20 schools, one supervisor each, and twelve months of
-    visits (submitted checklists, some problems, re-checks the following month)."""
+    visits (submitted checklists, some problems, re-checks the following month).
+
+    On the dated roster: every school is in the roster (a ``SchoolMembership`` in its zone) and
+    every supervisor in their zones (``ZoneAssignment``) from 1 January of the data's first year;
+    each visit and problem carries the zone of its day, each monthly summary its submission day."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -70,10 +50,17 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     from inspections.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
     from inspections.coverage_views import shift_month
     from inspections.models import (
-        Checklist, ChecklistAnswer, MonthlySummary, PlanMonth, Problem, Recheck, TemplateItem, Visit,
+        Checklist,
+        ChecklistAnswer,
+        MonthlySummary,
+        PlanMonth,
+        Problem,
+        Recheck,
+        TemplateItem,
+        Visit,
     )
     from schools.choices import Location, SchoolKind
-    from schools.models import School
+    from schools.models import School, SchoolMembership
     from supervision.choices import OfficeLevel, Role
     from supervision.models import Office, Supervisor, Zone, ZoneAssignment
     from supervision.services import role_grant
@@ -83,6 +70,8 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     city = Office.objects.create(name="临川市人民政府教育督导室", level=OfficeLevel.CITY, parent=province, division_code="990500")
     county = Office.objects.create(name="柳溪县人民政府教育督导室", level=OfficeLevel.COUNTY, parent=city, division_code="990524")
     n_zones = max(1, n_schools // SCHOOLS_PER_ZONE)
+    months = [shift_month(today.year, today.month, -k) for k in range(11, -1, -1)]
+    start = dt.date(months[0][0], 1, 1)  # the roster's first day: 1 January of the data's first year
     zones = Zone.objects.bulk_create(
         Zone(office=county, name=f"第{z + 1}责任区", category="urban_schools") for z in range(n_zones)
     )
@@ -96,23 +85,27 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     )
     heavy = supervisors[-1]  # assigned to every zone: the worst case for the home page
     ZoneAssignment.objects.bulk_create(
-        [ZoneAssignment(zone=z, supervisor=supervisors[n], is_lead=True) for n, z in enumerate(zones)]
-        + [ZoneAssignment(zone=z, supervisor=heavy) for z in zones]
+        [ZoneAssignment(zone=z, supervisor=supervisors[n], is_lead=True, valid_from=start) for n, z in enumerate(zones)]
+        + [ZoneAssignment(zone=z, supervisor=heavy, valid_from=start) for z in zones]
     )
     kinds = [SchoolKind.PRIMARY] * 10 + [SchoolKind.JUNIOR] * 4 + [SchoolKind.NINE_YEAR] * 2 + [SchoolKind.KINDERGARTEN] * 4
     schools = School.objects.bulk_create(
         School(
-            office=county, zone=zones[i // SCHOOLS_PER_ZONE % n_zones], code=f"{4100000000 + i:010d}",
+            office=county, code=f"{4100000000 + i:010d}",
             name=f"柳溪县第{i + 1}学校", kind=kinds[i % len(kinds)], location=Location.URBAN,
         )
         for i in range(n_schools)
+    )
+    zone_of = {s.pk: zones[i // SCHOOLS_PER_ZONE % n_zones] for i, s in enumerate(schools)}
+    SchoolMembership.objects.bulk_create(
+        (SchoolMembership(school=s, office=county, zone=zone_of[s.pk], valid_from=start) for s in schools),
+        batch_size=2000,
     )
     director = User.objects.create(username="director", first_name="主任", password="!")
     role_grant(user=director, role=Role.DIRECTOR, office=county)
     viewer = User.objects.create(username="city", first_name="市督导室", password="!")
     role_grant(user=viewer, role=Role.VIEWER, office=city)
 
-    months = [shift_month(today.year, today.month, -k) for k in range(11, -1, -1)]
     templates, plan_months = {}, {}
     for year in sorted({y for y, _ in months}):
         plan = services.plan_create(office=county, year=year)
@@ -140,7 +133,8 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
                 draft = current and rng.random() < 0.05
                 plan_visits.append((school, supervisors[i // SCHOOLS_PER_ZONE % n_zones], dt.date(year, month, day), draft))
     visits = Visit.objects.bulk_create(
-        (Visit(office=county, school=s, date=d, created_by=sup, methods=["campus_walk", "file_review"]) for s, sup, d, _ in plan_visits),
+        (Visit(office=county, school=s, zone=zone_of[s.pk], date=d, created_by=sup, methods=["campus_walk", "file_review"])
+         for s, sup, d, _ in plan_visits),
         batch_size=2000,
     )
     through = Visit.supervisors.through
@@ -174,7 +168,8 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     problems = Problem.objects.bulk_create(
         (
             Problem(
-                office=county, school=school, visit=checklist.visit, answer=answers[index], item_code=answers[index].code,
+                office=county, school=school, zone=zone_of[school.pk], visit=checklist.visit, answer=answers[index],
+                item_code=answers[index].code,
                 item_title=answers[index].title, description="发现问题,需整改", opinion="限期一个月整改到位",
                 deadline=date + dt.timedelta(days=30), found_on=date, created_by=sup.user,
             )
@@ -192,7 +187,8 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     MonthlySummary.objects.bulk_create(
         (
             MonthlySummary(supervisor=sup, year=y, month=m, text="本月完成责任区学校全覆盖督导。",
-                           figures={"visits": SCHOOLS_PER_ZONE}, submitted_at=now)
+                           figures={"visits": SCHOOLS_PER_ZONE}, submitted_at=now,
+                           submitted_on=dt.date(y, m, calendar.monthrange(y, m)[1]))
             for y, m in months[:-1]
             for sup in supervisors[:-1]
         ),
@@ -231,31 +227,34 @@ def _audience(school) -> str:
     return audience_of(school)
 
 
-def measure(client, user, url: str, runs: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+measure = harness.measure  # interleaved with the reference request; see harness.py
 
-    client.force_login(user)
-    for _ in range(2):  # warm caches (templates, session, connection)
-        assert client.get(url).status_code == 200, url
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, url
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return {
-        "median_ms": round(statistics.median(wall), 1),
-        "min_ms": round(min(wall), 1),
-        "max_ms": round(max(wall), 1),
-        # CPU time of this process (SQLite runs in it): what the page costs when the machine is busy.
-        "median_cpu_ms": round(statistics.median(cpu), 1),
-        "queries": len(queries),
-        "bytes": len(response.content),
-    }
+
+def verify(data: dict, today: dt.date) -> dict:
+    """The pages count what was built: coverage of this month and last month for the director has
+    every school, and as many visited as schools with a submitted routine visit that month."""
+    from inspections.choices import ChecklistStatus, VisitKind
+    from inspections.models import Visit
+    from inspections.selectors import RosterScope, coverage_for_month
+
+    scope = RosterScope.of(data["users"]["director"])
+    previous = today.replace(day=1) - dt.timedelta(days=1)
+    seen = {}
+    for label, day in (("this month", today), ("last month", previous)):
+        coverage = coverage_for_month(scope=scope, year=day.year, month=day.month, today=today)
+        visited = (
+            Visit.objects.filter(date__year=day.year, date__month=day.month, kind=VisitKind.ROUTINE,
+                                 checklist__status=ChecklistStatus.SUBMITTED)
+            .values("school").distinct().count()
+        )
+        assert coverage.total == data["schools"], (label, coverage.total, data["schools"])
+        assert coverage.visited == visited > 0, (label, coverage.visited, visited)
+        assert len(coverage.zones) == data["zones"], (label, len(coverage.zones), data["zones"])
+        seen[label] = {"schools": coverage.total, "visited": coverage.visited, "zones": len(coverage.zones)}
+    print("coverage checked: " + "; ".join(
+        f"{label} {v['visited']} of {v['schools']} schools visited in {v['zones']} zones" for label, v in seen.items()
+    ))
+    return seen
 
 
 def main() -> int:
@@ -275,11 +274,12 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
-    from django.utils import timezone
+
+    from supervision import clock
 
     print(f"database: {connection.vendor} ({database.split('@')[-1]})")
     started = time.perf_counter()
-    today = timezone.localdate()
+    today = clock.today()
     if args.reuse:
         data = existing()
     else:
@@ -293,6 +293,7 @@ def main() -> int:
             time.perf_counter() - started, **data
         )
     )
+    checked = verify(data, today)
     users, zone = data["users"], data["zone"]
     previous = (today.replace(day=1) - dt.timedelta(days=1))
     coverage = reverse("inspections:coverage")
@@ -307,22 +308,20 @@ def main() -> int:
     ]
     client = Client()
     results = []
-    print(f"\n{'page':<50} {'median':>8} {'fastest':>8} {'slowest':>8} {'cpu':>8} {'queries':>8}")
+    print("\n" + harness.header(width=50))
     for label, user, url in pages:
         result = measure(client, user, url, args.runs)
         results.append({"page": label, "url": url, **result})
         flag = "" if result["median_ms"] < GOAL_MS else "  over the 150 ms goal"
-        print(
-            f"{label:<50} {result['median_ms']:>6.1f}ms {result['min_ms']:>6.1f}ms {result['max_ms']:>6.1f}ms "
-            f"{result['median_cpu_ms']:>6.1f}ms "
-            f"{result['queries']:>8}{flag}"
-        )
+        print(harness.fmt_row(label, result, width=50) + flag)
+    print(f"reference (login page, interleaved): median {statistics.median(r['ref_median_ms'] for r in results):.1f} ms; "
+          "ratio = page median / reference median in the same loop")
     load = os.getloadavg()[0]
     print(f"\nload average during the run: {load:.1f} on {os.cpu_count()} CPUs (other work on the machine slows the wall time)")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     report = {"date": today.isoformat(), "database": connection.vendor, "runs": args.runs, "load": round(load, 1),
-              **{k: v for k, v in data.items() if isinstance(v, int)}, "pages": results}
+              **{k: v for k, v in data.items() if isinstance(v, int)}, "checked": checked, "pages": results}
     (out / "monthly_loop.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"\nmedian of {args.runs} runs, server time in-process; written to benchmarks/results/monthly_loop.json")
     return 0 if all(r["median_ms"] < GOAL_MS for r in results) else 1

@@ -4,7 +4,7 @@ producing its .xlsx through the report-job registry, with 1,000 schools and a ye
     .venv/bin/python benchmarks/monthly_report.py [--schools 1000] [--runs 11]
 
 Uses the same isolated database and data as ``benchmarks/monthly_loop.py`` (a SQLite file in the
-system temp directory, or a database ``supervision_bench_monthly_report`` when DATABASE_URL points
+system temp directory, or a database ``bench_monthly_report`` when DATABASE_URL points
 at PostgreSQL), then gives the visits and problems their zone (``Visit.zone``), opens a ticket with
 its history for every problem and closes a third of them, and makes one zone five times the usual
 size (100 schools). Times, for last month: building the draft (``zone_monthly_report_build``),
@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import harness  # noqa: E402
 from monthly_loop import build, configure_database  # noqa: E402  (the same data as the monthly-loop benchmark)
 
 GOAL_MS = 1000.0
@@ -35,20 +35,21 @@ LARGE_ZONE_FACTOR = 5
 
 
 def prepare(today: dt.date) -> dict:
-    """Zones on visits and problems, tickets with their history, and one zone of 100 schools."""
-    from django.db.models import OuterRef, Subquery
+    """Tickets with their history (each event on the day it happened), and one zone of 100 schools:
+    the schools of four more zones are in it from the roster's first day (their memberships, and the
+    zone of the day on their visits and problems)."""
     from django.utils import timezone
 
     from inspections.choices import TicketAction, TicketStatus
     from inspections.models import Problem, Ticket, TicketEvent, Visit
-    from schools.models import School
+    from schools.models import SchoolMembership
     from supervision.models import Zone
 
     zones = list(Zone.objects.order_by("pk"))
     large, merged = zones[-1], zones[-LARGE_ZONE_FACTOR:-1]
-    School.objects.filter(zone__in=merged).update(zone=large)
-    Visit.objects.update(zone=Subquery(School.objects.filter(pk=OuterRef("school_id")).values("zone")[:1]))
-    Problem.objects.update(zone=Subquery(School.objects.filter(pk=OuterRef("school_id")).values("zone")[:1]))
+    SchoolMembership.objects.filter(zone__in=merged).update(zone=large)
+    Visit.objects.filter(zone__in=merged).update(zone=large)
+    Problem.objects.filter(zone__in=merged).update(zone=large)
     problems = list(Problem.objects.values_list("pk", "office_id", "school_id", "found_on", "deadline", "created_by_id"))
     tickets = Ticket.objects.bulk_create(
         (Ticket(problem_id=pk, office_id=office, school_id=school, deadline=deadline, opened_on=found)
@@ -59,30 +60,37 @@ def prepare(today: dt.date) -> dict:
     events, closed = [], []
     for ticket, (_pk, _o, _s, found, _d, by) in zip(tickets, problems):
         opened = timezone.make_aware(dt.datetime.combine(found, dt.time(17)))
-        events.append((TicketEvent(ticket=ticket, action=TicketAction.CREATED, to_status=TicketStatus.OPEN, actor_id=by), opened))
+        events.append((TicketEvent(ticket=ticket, action=TicketAction.CREATED, to_status=TicketStatus.OPEN, actor_id=by,
+                                   occurred_on=found), opened))
         if ticket.pk % 3 == 0:
             event = TicketEvent(ticket=ticket, action=TicketAction.CLOSED, from_status=TicketStatus.OPEN,
-                                to_status=TicketStatus.CLOSED, actor_id=by)
+                                to_status=TicketStatus.CLOSED, actor_id=by, occurred_on=found + dt.timedelta(days=20))
             events.append((event, opened + dt.timedelta(days=20)))
-            closed.append(ticket.pk)
+            closed.append((ticket.pk, found + dt.timedelta(days=20), opened + dt.timedelta(days=20)))
     created = TicketEvent.objects.bulk_create([e for e, _at in events], batch_size=5000)
     # ``at`` is auto_now_add (set to now on create): put the history back on its days.
     for event, (_e, when) in zip(created, events):
         event.at = when
     TicketEvent.objects.bulk_update(created, ["at"], batch_size=5000)
-    Ticket.objects.filter(pk__in=closed).update(status=TicketStatus.CLOSED)
+    Ticket.objects.bulk_update(
+        [Ticket(pk=pk, status=TicketStatus.CLOSED, closed_on=day, closed_at=at) for pk, day, at in closed],
+        ["status", "closed_on", "closed_at"], batch_size=2000,
+    )
     return {"usual": zones[0], "large": large, "tickets": len(tickets), "closed": len(closed), "zones": len(zones) - len(merged)}
 
 
-def timed(fn, runs: int) -> dict:
-    walls, cpus, result = [], [], None
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append((time.perf_counter() - wall) * 1000)
-        cpus.append((time.process_time() - cpu) * 1000)
-    return {"median_ms": round(statistics.median(walls), 1), "min_ms": round(min(walls), 1),
-            "max_ms": round(max(walls), 1), "median_cpu_ms": round(statistics.median(cpus), 1), "result": result}
+timed = harness.timed  # interleaved with the reference request; keeps the last result
+
+
+def verify(report, schools: int) -> dict:
+    """A zone's draft counts its schools and last month's visits of that zone."""
+    from inspections.selectors import counted_visits
+
+    totals = report.data["totals"]
+    visits = counted_visits().filter(zone=report.zone, date__year=report.year, date__month=report.month).count()
+    assert totals["schools"] == schools, (report.zone.name, totals["schools"], schools)
+    assert totals["visits"] == visits > 0, (report.zone.name, totals["visits"], visits)
+    return {k: totals[k] for k in ("schools", "visits", "problems") if k in totals}
 
 
 def main() -> int:
@@ -92,14 +100,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    database = configure_database(reuse=False, name="supervision_bench_monthly_report")
-    os.environ["MEDIA_ROOT"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "supervision_bench_media")
+    database = configure_database(reuse=False, name="monthly_report")
+    os.environ["MEDIA_ROOT"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"{harness.database_name('monthly_report')}_media")
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from reports.models import Job
     from reports.monthly import excel, jobs, services
@@ -109,7 +116,9 @@ def main() -> int:
 
     print(f"database: {connection.vendor} ({database.split('@')[-1]})")
     started = time.perf_counter()
-    today = timezone.localdate()
+    from supervision import clock
+
+    today = clock.today()
     call_command("migrate", verbosity=0)
     data = build(args.schools, today, random.Random(args.seed))
     extra = prepare(today)
@@ -124,10 +133,13 @@ def main() -> int:
     director = data["users"]["director"]
     rows = []
 
-    def zone_case(label: str, zone) -> None:
+    checked = {}
+
+    def zone_case(label: str, zone, schools: int) -> None:
         lead = ZoneAssignment.objects.select_related("supervisor__user").get(zone=zone, is_lead=True).supervisor.user
         build_t = timed(lambda: services.zone_monthly_report_build(zone=zone, year=year, month=month), args.runs)
         report = build_t["result"]
+        checked[label] = verify(report, schools)
         render_t = timed(lambda: excel.zone_workbook(ZoneMonthlyReport.objects.select_related("filed_by__supervisor").get(pk=report.pk)), args.runs)
 
         def job():
@@ -142,8 +154,9 @@ def main() -> int:
             rows.append({"case": f"{label}: {what}", **{k: v for k, v in t.items() if k != "result"},
                          "schools": totals["schools"], "visits": totals["visits"], "problems": totals["problems"], "xlsx_bytes": size})
 
-    zone_case("usual zone (20 schools)", extra["usual"])
-    zone_case(f"large zone ({20 * LARGE_ZONE_FACTOR} schools)", extra["large"])
+    zone_case("usual zone (20 schools)", extra["usual"], 20)
+    zone_case(f"large zone ({20 * LARGE_ZONE_FACTOR} schools)", extra["large"], 20 * LARGE_ZONE_FACTOR)
+    print(f"zone reports checked: {checked}")
 
     def rollup():
         Job.objects.filter(kind=jobs.ROLLUP_KIND).delete()
@@ -154,17 +167,17 @@ def main() -> int:
     rows.append({"case": f"office roll-up job ({extra['zones']} zones, {data['schools']} schools)",
                  **{k: v for k, v in rollup_t.items() if k != "result"}})
 
-    print(f"\n{'case':<52} {'median':>9} {'fastest':>9} {'slowest':>9} {'cpu':>9}")
+    print("\n" + harness.header("case"))
     for row in rows:
         flag = "  over the 1 s goal" if "job" in row["case"] and "roll-up" not in row["case"] and row["median_ms"] >= GOAL_MS else ""
-        print(f"{row['case']:<52} {row['median_ms']:>7.1f}ms {row['min_ms']:>7.1f}ms {row['max_ms']:>7.1f}ms {row['median_cpu_ms']:>7.1f}ms{flag}")
+        print(harness.fmt_row(row["case"], row) + flag)
     load = os.getloadavg()[0]
     print(f"\nload average during the run: {load:.1f} on {os.cpu_count()} CPUs")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / "monthly_report.json").write_text(json.dumps(
         {"date": today.isoformat(), "database": connection.vendor, "runs": args.runs, "load": round(load, 1),
-         "month": f"{year}-{month:02d}", "cases": rows}, ensure_ascii=False, indent=2, default=str))
+         "month": f"{year}-{month:02d}", "checked": checked, "cases": rows}, ensure_ascii=False, indent=2, default=str))
     print("written to benchmarks/results/monthly_report.json")
     zone_jobs = [r for r in rows if "job:" in r["case"]]
     return 0 if all(r["median_ms"] < GOAL_MS for r in zone_jobs) else 1

@@ -399,19 +399,33 @@ def tickets_visible_to(user):
     return Ticket.objects.filter(
         Q(office__in=offices_overseen_by(user).values("pk"))
         | Q(school__in=schools_of_supervisor(user).values("pk"))
-        | Q(pk__in=_tickets_of_own_work(user).values("pk"))
+        | _own_work(user)
         | Q(school__in=schools_acted_for_by(user).values("pk"))
     )
 
 
+def _own_work_parts(user) -> list[Q]:
+    """Tickets of the problems a supervisor found (on visits they attended, or recorded by them):
+    still theirs to read after they leave the zone. Two lookups, each by an indexed column of the
+    problems (an OR inside one subquery, or across the join to problems, reads every problem)."""
+    from inspections.models import Problem
+
+    return [
+        Q(problem__in=Problem.objects.filter(visit__in=_visits_attended_by(user).values("pk")).values("pk")),
+        Q(problem__in=Problem.objects.filter(created_by=user).values("pk")),
+    ]
+
+
+def _own_work(user) -> Q:
+    first, second = _own_work_parts(user)
+    return first | second
+
+
 def _tickets_of_own_work(user):
-    """Tickets of the problems a supervisor found (on visits they attended): still theirs to read
-    after they leave the zone."""
+    """Tickets of the problems a supervisor found (see ``_own_work_parts``)."""
     from inspections.models import Ticket
 
-    return Ticket.objects.filter(
-        Q(problem__visit__in=_visits_attended_by(user).values("pk")) | Q(problem__created_by=user)
-    )
+    return Ticket.objects.filter(_own_work(user))
 
 
 def tickets_in_ledger_of(user):
@@ -426,8 +440,24 @@ def tickets_in_ledger_of(user):
     return Ticket.objects.filter(
         Q(office__in=offices_overseen_by(user).values("pk"))
         | Q(school__in=schools_of_supervisor(user).values("pk"))
-        | Q(pk__in=_tickets_of_own_work(user).values("pk"))
+        | _own_work(user)
     )
+
+
+def tickets_in_ledger_beyond_offices_of(user) -> list:
+    """The parts of a user's ledger not reached through an office it oversees — the tickets of a
+    supervisor's zones' schools, and of their own work — as separate querysets (each read through an
+    index; one OR of both would read every ticket). Only these can belong to an office, or a zone,
+    outside the offices the user oversees (a ticket's office is its problem's, and a problem's zone a
+    zone of that office), so the ledger's filter reads its choices from them, not the whole ledger."""
+    from inspections.models import Ticket
+
+    if not user.is_authenticated or user.is_superuser:
+        return []
+    return [
+        Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk")),
+        *(Ticket.objects.filter(part) for part in _own_work_parts(user)),
+    ]
 
 
 def tickets_answered_by(user):

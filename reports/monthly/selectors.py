@@ -57,13 +57,13 @@ def _names(zone: Zone, day: dt.date) -> tuple[list[str], list[str]]:
 
 
 def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | None = None) -> dict:
-    """The rows and totals of a zone's report for a month, as plain JSON (8 queries whatever the size)."""
+    """The rows and totals of a zone's report for a month, as plain JSON (7 queries whatever the size)."""
     now = now or clock.now()
     start, _end = calendar.month_bounds(year, month)
     day = calendar.as_at(year, month, clock.date_of(now))
-    members = dict(
-        SchoolMembership.objects.on(day).filter(zone=zone).values_list("school_id", "school__kind")
-    )
+    # The zone's schools on that day, read once: who is a member, and the rows of those not visited.
+    memberships = list(SchoolMembership.objects.on(day).filter(zone=zone).select_related("school"))
+    members = {m.school_id: m.school.kind for m in memberships}
     # Every counted visit of the month made in the zone, and every one to its member schools.
     visits = list(
         counted_visits()
@@ -132,8 +132,8 @@ def zone_month_data(*, zone: Zone, year: int, month: int, now: dt.datetime | Non
             "overdue": status != TicketStatus.CLOSED and deadline < day,
         })
     # The zone's schools on that day that were not visited show as 未督导.
-    for school in SchoolMembership.objects.on(day).filter(zone=zone).select_related("school"):
-        school_row(school.school)
+    for membership in memberships:
+        school_row(membership.school)
     rows = sorted(schools.values(), key=lambda r: (not r["member"], not r["visits"], r["kind"], r["name"]))
     for row in rows:
         mine = [v for v in row["visits"] if v["in_zone"]]
