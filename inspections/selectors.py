@@ -43,8 +43,14 @@ def counted_visits() -> QuerySet[Visit]:
 def counted_q(problem: str = "") -> Q:
     """The problems that count: found on a submitted checklist (routine or special), or raised without
     a visit (an evaluation, a verified complaint). A draft's or a reopened checklist's count nowhere.
-    ``problem`` is the path to the problem ("problem__" from a ticket)."""
-    return Q(**{f"{problem}visit__isnull": True}) | Q(**{f"{problem}visit__checklist__status": ChecklistStatus.SUBMITTED})
+    ``problem`` is the path to the problem ("problem__" from a ticket).
+
+    Written as "not among the few problems of unsubmitted checklists" (a small set the database
+    hashes once) rather than as a join of every ticket with its problem, visit and checklist: the
+    ledger's totals and id list over 20,000 tickets read the ticket table alone."""
+    unsubmitted = Checklist.objects.exclude(status=ChecklistStatus.SUBMITTED).values("visit_id")
+    uncounted = Problem.objects.filter(visit_id__in=unsubmitted).values("pk")
+    return ~Q(**{f"{problem}pk__in": uncounted})
 
 
 def counted_problems() -> QuerySet[Problem]:
