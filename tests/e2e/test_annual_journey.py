@@ -1,13 +1,13 @@
 """Issue 5 (part 2): in December the lead supervisor opens the zone's drafted year-end summary on a
 phone, mistypes a figure's name (told in Chinese, nothing lost), fixes it, saves, and prints the PDF;
 the director finds it and downloads it."""
-import datetime as dt
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from reports.annual.models import AnnualSummary
+from supervision import clock
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -22,7 +22,7 @@ def _media(settings, tmp_path):
 
 
 def test_the_zone_lead_edits_and_prints_the_zone_summary_on_a_phone(world, new_page):
-    today = dt.date.today()
+    today = clock.today()
     f.visit_filled(user=world["sup_a1"].user, school=world["schools"]["a1"], date=today, problems=1,
                    co_supervisors=[world["sup_a2"]])
     page = new_page(375, 780)
