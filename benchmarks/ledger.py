@@ -231,7 +231,7 @@ def verify(county: dict, size: int, today: dt.date) -> dict:
     from inspections.selectors import counted_tickets
     from supervision import access
 
-    ledger = access.tickets_in_ledger_of(county["director"]).count()
+    ledger = access.tickets_in_ledger(access.scope_of(county["director"])).count()
     counted = counted_tickets().count()
     assert ledger == counted == size, (ledger, counted, size)
     print(f"ledger checked: {ledger} tickets in the director's ledger")

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from supervision import access, clock
-from supervision.choices import Role
 from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
@@ -52,11 +51,11 @@ class FastSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # all escaped
 
 
-def _ledger_or_404(user) -> QuerySet[Ticket]:
+def _ledger_or_404(reach: access.Scope) -> QuerySet[Ticket]:
     """Office roles see their offices' ledger, supervisors their zones'; school users have none. Only
     tickets that count: a reopened checklist's wait until it is submitted again."""
-    if user.is_superuser or access.offices_overseen_by(user).exists() or Role.SUPERVISOR in access.user_roles(user):
-        return access.tickets_in_ledger_of(user).filter(selectors.counted_q("problem__"))
+    if reach.keeps_ledger:
+        return access.tickets_in_ledger(reach).filter(selectors.counted_q("problem__"))
     raise Http404
 
 
@@ -65,19 +64,21 @@ class Scope:
     every office and zone its tickets count for, every school in the user's scope.
 
     The offices the user oversees and their zones are choices anyway; only the tickets reached
-    otherwise (a supervisor's zones, their own work: ``access.tickets_in_ledger_beyond_offices_of``)
+    otherwise (a supervisor's zones, their own work: ``access.tickets_in_ledger_beyond_offices``)
     can add one, so those are the only tickets read — not the whole ledger, which is a scan of every
     ticket (benchmarks/README.md: 50 ms for 20,000 tickets, on every page)."""
 
-    def __init__(self, user):
+    def __init__(self, reach: access.Scope):
         # Not narrowed to the tickets that count: joining each ticket's checklist makes PostgreSQL read
         # every ticket; a reopened checklist's ticket may add a choice that lists nothing until then.
-        beyond = access.tickets_in_ledger_beyond_offices_of(user)
-        offices, zones = Q(pk__in=access.offices_overseen_by(user).values("pk")), Q(pk__in=access.zones_visible_to(user).values("pk"))
-        for part in beyond:
-            offices |= Q(pk__in=part.values("office_id"))
-            zones |= Q(pk__in=part.values("problem__zone"))
-        self.schools = access.schools_in_coverage_of(user).only("pk", "name").order_by("office__division_code", "name")
+        if reach.everything:
+            offices, zones = Q(), Q()
+        else:
+            offices, zones = Q(pk__in=reach.overseen), Q(pk__in=access.zones_in_scope(reach).values("pk"))
+            for part in access.tickets_in_ledger_beyond_offices(reach):
+                offices |= Q(pk__in=part.values("office_id"))
+                zones |= Q(pk__in=part.values("problem__zone"))
+        self.schools = access.schools_in_coverage(reach).only("pk", "name").order_by("office__division_code", "name")
         self.offices = Office.objects.filter(offices).order_by("division_code")
         self.zones = Zone.objects.filter(zones).order_by("office__division_code", "name")
 
@@ -99,10 +100,10 @@ def _item_choices(user) -> list[tuple[str, str]]:
     return [("", _("全部事项")), *items.items()]
 
 
-def _ledger_filter(request) -> tuple[TicketFilter, Scope]:
+def _ledger_filter(request, reach: access.Scope) -> tuple[TicketFilter, Scope]:
     """The user's ledger (404 for school users) under the filters of the request."""
-    tickets = _ledger_or_404(request.user)
-    scope = Scope(request.user)
+    tickets = _ledger_or_404(reach)
+    scope = Scope(reach)
     filterset = TicketFilter(
         request.GET, queryset=tickets, request=request, offices=scope.offices, zones=scope.zones, schools=scope.schools
     )
@@ -150,7 +151,8 @@ def _decorate(page, *, today: dt.date) -> None:
 def ledger_page(request):
     """台账: one row per ticket, filtered, with totals by status and overdue on top."""
     today = clock.today()
-    filterset, _scope = _ledger_filter(request)
+    reach = access.scope_of(request.user)
+    filterset, _scope = _ledger_filter(request, reach)
     filtered = filterset.qs
     totals = ledger.ledger_totals(filtered, today=today)
     page = ledger.ledger_page(filtered, number=request.GET.get("page"), count=totals["total"], per_page=PAGE_SIZE)
@@ -169,7 +171,7 @@ def ledger_page(request):
             "show_office": offices > 1,
             "export_query": query.urlencode(),
             "today": today,
-            "may_import": access.offices_backfilled_by(request.user).exists(),
+            "may_import": reach.everything or bool(reach.backfilled),
         },
     )
 
@@ -213,7 +215,7 @@ def _office_label(filterset: TicketFilter, offices: list[Office]) -> str:
 def ledger_export(request):
     """The ledger as Excel with the page's filters, streamed from a temporary file."""
     today = clock.today()
-    filterset, scope = _ledger_filter(request)
+    filterset, scope = _ledger_filter(request, access.scope_of(request.user))
     filtered = filterset.qs
     with translation.override("zh-hans"):
         subtitle = "  ".join([
@@ -249,12 +251,13 @@ def lookback(request):
     """回头看 (seed 003 §三(四)): a year's tickets still open or closed late, by zone and school, and
     the list (narrowed to one zone or school from the table) to plan the follow-up visits."""
     today = clock.today()
-    tickets = _ledger_or_404(request.user)
+    reach = access.scope_of(request.user)
+    tickets = _ledger_or_404(reach)
     form = LookbackForm(request.GET, today=today)
     year = form.chosen_year
     base = ledger.lookback_tickets(tickets, year=year)
     zones = ledger.lookback_by_zone(base)
-    scope = Scope(request.user)
+    scope = Scope(reach)
     narrow = TicketFilter(
         {k: v for k, v in request.GET.items() if k in ("zone", "school")},
         queryset=base, offices=scope.offices, zones=scope.zones, schools=scope.schools,

@@ -19,6 +19,8 @@ A missing object and a forbidden one both answer 404: use ``get_object_or_404(<s
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schools.models import School, SchoolMembership
@@ -421,30 +423,95 @@ def _own_work(user) -> Q:
     return first | second
 
 
-def _tickets_of_own_work(user):
-    """Tickets of the problems a supervisor found (see ``_own_work_parts``)."""
-    from inspections.models import Ticket
+@dataclass(frozen=True)
+class Scope:
+    """What a user reaches, resolved to ids once — for a page that asks many times in one request
+    (the ledger: its rows, totals, filter choices and import link). Built by ``scope_of``; read it
+    within the request that built it (it does not follow roster changes made afterwards).
 
-    return Ticket.objects.filter(_own_work(user))
+    Plain id lists instead of the nested subqueries of the functions above: the ledger's SQL, built
+    and compiled by Django for every one of its queries, was most of the page's time
+    (benchmarks/README.md)."""
+
+    user: object
+    everything: bool  # a superuser
+    overseen: tuple[int, ...]  # offices of the user's office roles, with every office below
+    backfilled: tuple[int, ...]  # offices whose past the user enters (补录)
+    zones_today: tuple[int, ...]  # a supervisor's zones today
+    schools_today: tuple[int, ...]  # the schools in those zones today
+    attended: bool  # the user attended visits (their problems' tickets stay theirs to read)
+    recorded: bool  # the user recorded problems
+
+    @property
+    def keeps_ledger(self) -> bool:
+        """Office roles and supervisors keep a ledger; school users have their own workspace."""
+        return self.everything or bool(self.overseen) or Role.SUPERVISOR in user_roles(self.user)
 
 
-def tickets_in_ledger_of(user):
-    """The ledger (台账) a user keeps: the tickets of the offices an office role oversees and of a
-    supervisor's zones. School users keep none (their workspace lists their own school's)."""
-    from inspections.models import Ticket
+def scope_of(user) -> Scope:
+    """The user's reach resolved to ids: at most four small queries (see ``Scope``)."""
+    from inspections.models import Problem, Visit
+    from supervision.models import OfficeUserObjectPermission
 
-    if not user.is_authenticated:
-        return Ticket.objects.none()
-    if user.is_superuser:
-        return Ticket.objects.all()
-    return Ticket.objects.filter(
-        Q(office__in=offices_overseen_by(user).values("pk"))
-        | Q(school__in=schools_of_supervisor(user).values("pk"))
-        | _own_work(user)
+    if not user.is_authenticated or user.is_superuser:
+        everything = bool(user.is_authenticated and user.is_superuser)
+        return Scope(user, everything, (), (), (), (), False, False)
+    perms = OfficeUserObjectPermission.objects.filter(user=user, permission__codename__in=(OVERSEE, BACKFILL))
+    granted: dict[str, set[int]] = {OVERSEE: set(), BACKFILL: set()}
+    for office, codename in perms.values_list("content_object_id", "permission__codename"):
+        granted[codename].add(office)
+    overseen: tuple[int, ...] = ()
+    if granted[OVERSEE]:
+        ids = granted[OVERSEE]
+        overseen = tuple(sorted(Office.objects.filter(
+            Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids)
+        ).values_list("pk", flat=True)))
+    zones = tuple(sorted(zones_of_supervisor_today(user).values_list("pk", flat=True)))
+    schools: tuple[int, ...] = ()
+    if zones:
+        schools = tuple(sorted(set(
+            SchoolMembership.objects.current().filter(zone__in=zones).values_list("school", flat=True)
+        )))
+    from django.contrib.auth import get_user_model
+
+    own = get_user_model().objects.filter(pk=user.pk).values_list(
+        Exists(Visit.objects.filter(supervisors__user=OuterRef("pk"))),
+        Exists(Problem.objects.filter(created_by=OuterRef("pk"))),
     )
+    attended, recorded = own.get()
+    return Scope(user, False, overseen, tuple(sorted(granted[BACKFILL])), zones, schools, attended, recorded)
 
 
-def tickets_in_ledger_beyond_offices_of(user) -> list:
+def _ledger_parts(scope: Scope) -> list[Q]:
+    """The ledger's parts beyond the offices overseen: a supervisor's zones' schools today, and their
+    own work (only the lookups the user has anything in)."""
+    from inspections.models import Problem
+
+    parts = []
+    if scope.schools_today:
+        parts.append(Q(school__in=scope.schools_today))
+    if scope.attended:
+        parts.append(Q(problem__in=Problem.objects.filter(visit__in=_visits_attended_by(scope.user).values("pk")).values("pk")))
+    if scope.recorded:
+        parts.append(Q(problem__in=Problem.objects.filter(created_by=scope.user).values("pk")))
+    return parts
+
+
+def tickets_in_ledger(scope: Scope):
+    """The ledger (台账) a user keeps: the tickets of the offices an office role oversees, of a
+    supervisor's zones today and of their own work. School users keep none (their workspace lists
+    their own school's)."""
+    from inspections.models import Ticket
+
+    if scope.everything:
+        return Ticket.objects.all()
+    reach = Q(office__in=scope.overseen) if scope.overseen else Q(pk__in=[])
+    for part in _ledger_parts(scope):
+        reach |= part
+    return Ticket.objects.filter(reach)
+
+
+def tickets_in_ledger_beyond_offices(scope: Scope) -> list:
     """The parts of a user's ledger not reached through an office it oversees — the tickets of a
     supervisor's zones' schools, and of their own work — as separate querysets (each read through an
     index; one OR of both would read every ticket). Only these can belong to an office, or a zone,
@@ -452,12 +519,27 @@ def tickets_in_ledger_beyond_offices_of(user) -> list:
     zone of that office), so the ledger's filter reads its choices from them, not the whole ledger."""
     from inspections.models import Ticket
 
-    if not user.is_authenticated or user.is_superuser:
+    if scope.everything:
         return []
-    return [
-        Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk")),
-        *(Ticket.objects.filter(part) for part in _own_work_parts(user)),
-    ]
+    return [Ticket.objects.filter(part) for part in _ledger_parts(scope)]
+
+
+def schools_in_coverage(scope: Scope) -> QuerySet[School]:
+    """``schools_in_coverage_of`` for a resolved ``Scope`` (the same schools)."""
+    if scope.everything:
+        return School.objects.all()
+    reach = Q(pk__in=scope.schools_today)
+    if scope.overseen:
+        reach |= Q(office__in=scope.overseen)
+        reach |= Exists(SchoolMembership.objects.filter(school=OuterRef("pk"), office__in=scope.overseen))
+    return School.objects.filter(reach)
+
+
+def zones_in_scope(scope: Scope) -> QuerySet[Zone]:
+    """``zones_visible_to`` for a resolved ``Scope`` (the same zones)."""
+    if scope.everything:
+        return Zone.objects.all()
+    return Zone.objects.filter(Q(office__in=scope.overseen) | Q(pk__in=scope.zones_today))
 
 
 def tickets_answered_by(user):

@@ -236,9 +236,10 @@ def bulk_tickets(world, base_visits, count: int) -> None:
     )
 
 
-# Session, user, scope check, the menu's roles and unread count, the zone filter's check, the choices
-# (offices, zones, schools, items), totals, the page's ids and its rows, and whether the user may import (补录).
-LEDGER_QUERIES = 14
+# Session, user, the user's scope resolved once (office permissions, the offices below, zones today
+# and their schools or the offices' subtree, own work: four), the menu's roles and unread count, the
+# zone filter's check, the choices (offices, zones, schools, items), totals, the page's ids and its rows.
+LEDGER_QUERIES = 16
 
 
 @pytest.mark.parametrize("role", ["director_a", "sup_a1"])
