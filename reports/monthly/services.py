@@ -47,7 +47,7 @@ def zone_monthly_report_build(*, zone: Zone, year: int, month: int, now: dt.date
     now = now or clock.now()
     _check_period(year, month, clock.date_of(now))
     # Serialise builds and filings of one zone so two requests cannot both make version n+1.
-    Zone.objects.select_for_update().filter(pk=zone.pk).first()
+    Zone.objects.select_for_update().filter(pk=zone.pk).order_by().values_list("pk").first()
     latest = ZoneMonthlyReport.objects.filter(zone=zone, year=year, month=month).order_by("-version").first()
     data = selectors.zone_month_data(zone=zone, year=year, month=month, now=now)
     if latest is not None and latest.status == ZoneMonthlyReportStatus.DRAFT:
