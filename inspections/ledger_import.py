@@ -123,9 +123,9 @@ def _text(value: Any) -> str:
 
 
 def _read(file) -> list[_Row]:
-    from supervision.roster import _open_workbook  # the roster's checked opener (size, zip bomb, .xls)
+    from supervision.roster import open_workbook  # the roster's checked opener (size, zip bomb, .xls)
 
-    workbook, opened = _open_workbook(file)
+    workbook, opened = open_workbook(file)
     if opened:
         raise LedgerImportError([LedgerIssue(None, "", "", e.reason) for e in opened])
     try:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from supervision import access, clock
 from supervision.choices import Role
-from supervision.downloads import login_or_token_required
+from supervision.downloads import login_or_token_required, private_file
 
 from . import calendar, ticket_services
 from .choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
@@ -297,14 +297,6 @@ def ticket_recheck(request, pk):
 # --- Files ------------------------------------------------------------------------------------------------
 
 
-def _private(response, *, inline: bool):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    if not inline:  # a downloaded document is never rendered as a page of this site
-        response["Content-Security-Policy"] = "sandbox"
-    return response
-
-
 @login_or_token_required
 def evidence_download(request, pk):
     """An evidence file, only for users who may see its ticket (uploads are never served directly).
@@ -315,7 +307,7 @@ def evidence_download(request, pk):
         evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
         content_type=evidence.content_type,
     )
-    return _private(response, inline=inline)
+    return private_file(response, inline=inline)
 
 
 @login_or_token_required
@@ -323,4 +315,4 @@ def recheck_photo(request, pk):
     photo = get_object_or_404(
         RecheckPhoto.objects.filter(recheck__problem__ticket__in=access.tickets_visible_to(request.user)), pk=pk
     )
-    return _private(FileResponse(photo.image.open("rb"), content_type="image/jpeg"), inline=True)
+    return private_file(FileResponse(photo.image.open("rb"), content_type="image/jpeg"), inline=True)

@@ -220,7 +220,7 @@ def plaque_poster_html(plaque: Plaque) -> str:
     )
 
 
-def _url_fetcher():
+def photo_url_fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class PlaqueURLFetcher(URLFetcher):
@@ -245,7 +245,7 @@ def plaques_pdf(plaques: Iterable[Plaque], *, on_progress: Callable[[int, int], 
 
     plaques = list(plaques)
     font_config = FontConfiguration()
-    fetcher = _url_fetcher()
+    fetcher = photo_url_fetcher()
     documents = []
     for done, plaque in enumerate(plaques, start=1):
         html = HTML(string=plaque_poster_html(plaque), base_url=site_url() + "/", url_fetcher=fetcher)

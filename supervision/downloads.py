@@ -37,3 +37,13 @@ def login_or_token_required(view):
         return page(request, *args, **kwargs)
 
     return wrapped
+
+
+def private_file(response, *, inline: bool):
+    """A stored upload as served to the one user allowed to see it: never sniffed, cached only by
+    their browser, and a downloaded document sandboxed (never rendered as a page of this site)."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    if not inline:
+        response["Content-Security-Policy"] = "sandbox"
+    return response

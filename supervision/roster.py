@@ -367,7 +367,7 @@ def _text(value: Any) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
-def _open_workbook(file) -> tuple[Any, list[RosterError]]:
+def open_workbook(file) -> tuple[Any, list[RosterError]]:
     size = getattr(file, "size", None)
     if size is None:
         file.seek(0, io.SEEK_END)
@@ -572,7 +572,7 @@ def roster_import(*, office: Office, file, user, on: dt.date | None = None) -> R
     on = on or clock.today()
     if on > clock.today():
         raise RosterImportError([RosterError("", None, "", _("生效日期 %(d)s 不能晚于今天。") % {"d": on.isoformat()})])
-    workbook, errors = _open_workbook(file)
+    workbook, errors = open_workbook(file)
     if errors:
         raise RosterImportError(errors)
     try:

@@ -18,10 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections.ticket_views import _private as private_file  # nosniff, private cache, sandboxed documents
 from supervision import access, clock
 from supervision.choices import Role
-from supervision.downloads import login_or_token_required
+from supervision.downloads import login_or_token_required, private_file
 from supervision.forms import add_service_errors
 from supervision.models import Supervisor
 

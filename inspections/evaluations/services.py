@@ -157,10 +157,10 @@ def _cell(value) -> str:
 def indicators_import(*, scheme: Scheme, file) -> int:
     """Replace the scheme's indicators with the rows of an Excel sheet (表头:评估领域、编码、指标、分值、
     评分说明). All or nothing: any bad row refuses the whole file with row-level messages."""
-    from supervision.roster import _open_workbook  # the roster's checked opener (size, zip bomb, .xls)
+    from supervision.roster import open_workbook  # the roster's checked opener (size, zip bomb, .xls)
 
     _refuse_if_locked(scheme)
-    workbook, opened = _open_workbook(file)
+    workbook, opened = open_workbook(file)
     if workbook is None:
         raise IndicatorImportError([ImportError_(None, "", e.reason) for e in opened])
     rows = workbook.worksheets[0].iter_rows(values_only=True)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from schools.plaque import _url_fetcher, plaque_qr_svg
+from schools.plaque import photo_url_fetcher, plaque_qr_svg
 from supervision.site import site_url
 
 from .models import SurveyLink
@@ -26,7 +26,7 @@ def link_posters_pdf(links, *, on_progress=None) -> bytes:
     links = list(links)
     if not links:
         raise ValueError("no survey links to print")
-    font_config, fetcher, documents = FontConfiguration(), _url_fetcher(), []
+    font_config, fetcher, documents = FontConfiguration(), photo_url_fetcher(), []
     with translation.override(settings.LANGUAGE_CODE):
         for done, link in enumerate(links, start=1):
             html = HTML(string=link_poster_html(link), base_url=site_url() + "/", url_fetcher=fetcher)
