@@ -1,7 +1,7 @@
 """The escalation ladder (升级督办) and the inbox (通知)."""
 from django.urls import path
 
-from . import escalation_views, notification_views
+from inspections import escalation_views, notification_views
 
 urlpatterns = [
     path("escalations/", escalation_views.escalation_list, name="escalation_list"),

@@ -36,10 +36,10 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Office, Supervisor
 
-from . import ledger_import, notifications, rectification, selectors, services, ticket_services
-from .choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
-from .filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
-from .models import (
+from inspections import ledger_import, notifications, rectification, selectors, services, ticket_services
+from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
+from inspections.filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
+from inspections.models import (
     Checklist,
     ChecklistAnswer,
     ChecklistReopening,

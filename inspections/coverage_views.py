@@ -30,9 +30,9 @@ from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
 
-from . import calendar, selectors, services
-from .models import MonthlySummary
-from .templatetags.coverage_tags import school_state
+from inspections import calendar, selectors, services
+from inspections.models import MonthlySummary
+from inspections.templatetags.coverage_tags import school_state
 
 YEARS_BACK = 4  # the month picker reaches back this many years
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from schools.models import SchoolMembership
 from supervision.models import Office, ZoneAssignment
 
-from . import selectors, services
-from .choices import Conclusion, RecheckResult, Severity, VisitMethod
-from .models import ChecklistAnswer, MonthlySummary, Visit
+from inspections import selectors, services
+from inspections.choices import Conclusion, RecheckResult, Severity, VisitMethod
+from inspections.models import ChecklistAnswer, MonthlySummary, Visit
 
 PROBLEMS = {
     "S1": [("学校规章制度汇编未及时修订,部分制度与实际不符。", "对照章程修订制度汇编,经教代会审议后公示。")],
@@ -200,8 +200,8 @@ def _date_ticket_history(office: Office) -> None:
     closed on time or late, statuses as at a month's end)."""
     from django.utils import timezone
 
-    from .choices import TicketAction
-    from .models import Recheck, Ticket, TicketEvent
+    from inspections.choices import TicketAction
+    from inspections.models import Recheck, Ticket, TicketEvent
 
     def at(day: dt.date, hour: int) -> dt.datetime:
         return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
@@ -271,10 +271,10 @@ def demo_rectification_build(*, office: Office, today: dt.date) -> int:
 
     from supervision.access import schools_acted_for_by
 
-    from .choices import TicketStatus
-    from .escalations import rectification_daily_check
-    from .models import Ticket, TicketReport
-    from .ticket_services import ticket_report_save
+    from inspections.choices import TicketStatus
+    from inspections.escalations import rectification_daily_check
+    from inspections.models import Ticket, TicketReport
+    from inspections.ticket_services import ticket_report_save
 
     if TicketReport.objects.filter(ticket__office=office).exists():
         return 0

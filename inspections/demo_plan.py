@@ -7,8 +7,8 @@ from django.db import transaction
 
 from supervision.models import Office
 
-from .models import Plan
-from .services import plan_create, plan_month_save, plan_save
+from inspections.models import Plan
+from inspections.services import plan_create, plan_month_save, plan_save
 
 # 备注: 每月必对上月问题整改情况复查 (built into every checklist), 每月必查新冠病毒感染防控和"双减".
 MONTHLY_TOPICS = ["新冠病毒感染防控", "“双减”工作落实"]

@@ -20,9 +20,9 @@ from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Office
 
-from . import escalations, notifications
-from .choices import EscalationLevel, EscalationStatus, TicketStatus
-from .models import EscalationPolicy
+from inspections import escalations, notifications
+from inspections.choices import EscalationLevel, EscalationStatus, TicketStatus
+from inspections.models import EscalationPolicy
 
 PAGE_SIZE = 30
 

@@ -30,10 +30,10 @@ from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
-from . import notifications
-from .choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
-from .models import Escalation, EscalationPolicy, Ticket
-from .ticket_services import _locked, _record
+from inspections import notifications
+from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
+from inspections.models import Escalation, EscalationPolicy, Ticket
+from inspections.ticket_services import _locked, _record
 
 RE_PROPOSE_AFTER_DAYS = 7
 URGE_RECTIFY_DAYS = 15

@@ -12,9 +12,9 @@ from supervision import access, clock
 from supervision.filters import StrictFilterSet
 from supervision.models import Office, Zone
 
-from . import rectification, selectors
-from .choices import Audience, ChecklistStatus, Severity, TicketStatus
-from .models import ChecklistTemplate, MonthlySummary, Plan, Problem, Ticket, Visit
+from inspections import rectification, selectors
+from inspections.choices import Audience, ChecklistStatus, Severity, TicketStatus
+from inspections.models import ChecklistTemplate, MonthlySummary, Plan, Problem, Ticket, Visit
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -31,9 +31,9 @@ from schools.models import School
 from supervision import clock
 from supervision.models import Zone
 
-from . import rectification
-from .choices import Severity, TicketStatus
-from .models import Ticket, TicketReport, Visit
+from inspections import rectification
+from inspections.choices import Severity, TicketStatus
+from inspections.models import Ticket, TicketReport, Visit
 
 CLOSED = TicketStatus.CLOSED
 

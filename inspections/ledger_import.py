@@ -32,9 +32,9 @@ from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.models import Office, Supervisor, Zone
 
-from . import ledger, services, ticket_services
-from .choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod
-from .models import Ticket
+from inspections import ledger, services, ticket_services
+from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod
+from inspections.models import Ticket
 
 # The export's columns, in its order, by what the import reads from each (None: derived, ignored).
 KEYS = (

@@ -28,10 +28,10 @@ from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
-from . import ledger, ledger_import, rectification, selectors
-from .choices import TicketStatus
-from .filters import TicketFilter
-from .models import TemplateItem, Ticket
+from inspections import ledger, ledger_import, rectification, selectors
+from inspections.choices import TicketStatus
+from inspections.filters import TicketFilter
+from inspections.models import TemplateItem, Ticket
 
 PAGE_SIZE = 50
 YEARS_BACK = 5

@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import notifications
-from .models import Notification
+from inspections import notifications
+from inspections.models import Notification
 
 PAGE_SIZE = 30
 

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from supervision import access, clock
 from supervision.site import serving, site_url
 
-from .choices import EscalationLevel
-from .models import Escalation, Notification, Ticket, TicketReport
+from inspections.choices import EscalationLevel
+from inspections.models import Escalation, Notification, Ticket, TicketReport
 
 DEADLINE_SOON_DAYS = 3  # "deadline in 3 days" (issue 4): warned once when 0–3 days are left
 SUMMARY_CHARS = 200  # how much of a report or description a notification quotes
@@ -58,7 +58,7 @@ def emails_on_commit(notifications: list[Notification]) -> None:
     ids = [n.pk for n in notifications]
     if not ids:
         return
-    from .tasks import notification_emails_send_task
+    from inspections.tasks import notification_emails_send_task
 
     site = site_url()  # the links point where the person acting opened the site (supervision.site)
     transaction.on_commit(lambda: notification_emails_send_task.delay(ids, site), robust=True)

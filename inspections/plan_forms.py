@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from supervision import clock
 from supervision.forms import OfficeChoiceMixin
 
-from .choices import Audience
-from .models import TemplateItem
+from inspections.choices import Audience
+from inspections.models import TemplateItem
 
 TEXTAREA = {"rows": 4}
 

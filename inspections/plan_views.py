@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from supervision import access, clock
 from supervision.forms import add_service_errors
 
-from . import services
-from .choices import Audience
-from .models import Checklist, ChecklistTemplate, Plan, PlanMonth, TemplateItem
-from .plan_forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm
+from inspections import services
+from inspections.choices import Audience
+from inspections.models import Checklist, ChecklistTemplate, Plan, PlanMonth, TemplateItem
+from inspections.plan_forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm
 
 MONTHS = range(1, 13)
 

@@ -22,8 +22,8 @@ import datetime as dt
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import TicketStatus
-from .models import TicketEvent
+from inspections.choices import TicketStatus
+from inspections.models import TicketEvent
 
 CLOSED = TicketStatus.CLOSED
 
@@ -89,8 +89,8 @@ def days_overdue(*, status: str, deadline: dt.date, closed_on: dt.date | None, d
 def deadlines_on(first_deadlines: dict[int, dt.date], day: dt.date) -> dict[int, dt.date]:
     """Each ticket's deadline in force on ``day``: its problem's first deadline, moved by the
     extensions approved (审批日期) by then (1 query). ``first_deadlines``: ticket id → problem.deadline."""
-    from .choices import ExtensionStatus
-    from .models import Extension
+    from inspections.choices import ExtensionStatus
+    from inspections.models import Extension
 
     deadlines = dict(first_deadlines)
     for ticket_id, deadline in (

@@ -25,9 +25,9 @@ from schools.choices import SchoolKind
 from schools.models import SchoolMembership
 from supervision.models import Office, Supervisor, Zone
 
-from .calendar import REPORT_DAY, as_at, due_date, month_bounds
-from .choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
-from .models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Ticket, Visit
+from inspections.calendar import REPORT_DAY, as_at, due_date, month_bounds
+from inspections.choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
+from inspections.models import Checklist, ChecklistAnswer, Photo, PlanMonth, Problem, Recheck, Ticket, Visit
 
 WARNING_DAYS = 7  # a zone with gaps this close to the 27th is flagged (amber) before it turns late (red)
 LAST_VISIT_DAYS = 92  # the to-do shows a school's last visit within about three months

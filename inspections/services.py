@@ -20,8 +20,8 @@ from supervision import access, clock
 from supervision.images import image_reencode
 from supervision.models import Office, Supervisor
 
-from . import calendar
-from .choices import (
+from inspections import calendar
+from inspections.choices import (
     Audience,
     ChecklistStatus,
     Conclusion,
@@ -34,8 +34,8 @@ from .choices import (
     VisitKind,
     VisitMethod,
 )
-from .defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
-from .models import (
+from inspections.defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
+from inspections.models import (
     Checklist,
     ChecklistAnswer,
     ChecklistReopening,
@@ -331,7 +331,7 @@ def facts_restamp(*, school: School, start: dt.date) -> None:
     """After the school's memberships changed from ``start``: its visits, problems and tickets dated
     from then on are credited to the office and zone of their own day (a back-dated move, a
     correction of the day it joined)."""
-    from .models import Ticket
+    from inspections.models import Ticket
 
     for period in school.memberships.overlapping(start, dt.date.max):
         since = max(start, period.valid_from)
@@ -567,7 +567,7 @@ def checklist_submit(*, checklist: Checklist, user, ip: str | None = None, annou
     checklist.submitted_by = user
     checklist.save()
     # Every problem found becomes a rectification ticket the school sees at once.
-    from .ticket_services import tickets_apply_visit_rechecks, tickets_open
+    from inspections.ticket_services import tickets_apply_visit_rechecks, tickets_open
 
     tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user, announce=announce)
     tickets_apply_visit_rechecks(visit=checklist.visit, actor=user, ip=ip)
@@ -653,7 +653,7 @@ def monthly_summary_save(
     """Save the supervisor's 月总结报告; submitting freezes its figures. It is submitted today, or —
     entered late — on the day given (``submitted_on``: within the late-entry window, earlier with 补录,
     never before its month began)."""
-    from .selectors import monthly_summary_figures
+    from inspections.selectors import monthly_summary_figures
 
     today = clock.today()
     if calendar.is_future_month(year, month, today):

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from supervision import clock
 
-from . import escalations, notifications
+from inspections import escalations, notifications
 
 
 @shared_task(name="inspections.daily_rectification_checks", acks_late=True)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision import clock
 
-from .choices import RecheckMode
-from .evidence import accepted_types_text
+from inspections.choices import RecheckMode
+from inspections.evidence import accepted_types_text
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_ACCEPT = ".jpg,.jpeg,.png,.webp,.pdf,.doc,.docx,.xls,.xlsx,image/*,application/pdf"

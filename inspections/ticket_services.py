@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from supervision import clock
 
-from . import calendar, notifications
-from .choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
-from .models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
+from inspections import calendar, notifications
+from inspections.choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
+from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
@@ -51,7 +51,7 @@ def _act_day(ticket: Ticket, *, on: dt.date | None, actor, what: str, not_before
              not_before_what: str = "") -> dt.date:
     """The day an act happened: today, or a day given (within the late-entry window, earlier with 补录),
     never before ``not_before`` (the thing it acts on)."""
-    from .services import entry_date_check
+    from inspections.services import entry_date_check
 
     day = on or clock.today()
     if on is not None:
@@ -139,7 +139,7 @@ def problem_raise(
     office and zone the school was in on ``found_on``."""
     from schools.selectors import placement_on
 
-    from .services import default_deadline
+    from inspections.services import default_deadline
 
     errors = {}
     placement = placement_on(school, found_on)
@@ -318,7 +318,7 @@ def _evidence_store(ticket: Ticket, report: TicketReport, inspected, *, actor, i
 
 
 def _inspect_all(report: TicketReport, uploads) -> list:
-    from .evidence import inspect_uploads
+    from inspections.evidence import inspect_uploads
 
     return inspect_uploads(
         uploads, already=list(report.evidence.values_list("sha256", flat=True)), most=MAX_EVIDENCE_PER_REPORT,
@@ -472,7 +472,7 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     otherwise the re-check is recorded in the history."""
     from supervision.images import image_reencode
 
-    from .services import recheck_record
+    from inspections.services import recheck_record
 
     ticket = _locked(ticket, expected_version)
     if ticket.status == C:

@@ -24,10 +24,10 @@ from supervision import access, clock
 from supervision.choices import Role
 from supervision.downloads import login_or_token_required, private_file
 
-from . import calendar, ticket_services
-from .choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
-from .models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
-from .ticket_forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
+from inspections import calendar, ticket_services
+from inspections.choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
+from inspections.models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
+from inspections.ticket_forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
 
 PAGE_SIZE = 50
 TABS = [TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED]

@@ -21,10 +21,10 @@ from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Supervisor
 
-from . import calendar, selectors, services
-from .choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
-from .forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
-from .models import ChecklistAnswer, Photo, Problem, Visit
+from inspections import calendar, selectors, services
+from inspections.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
+from inspections.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
+from inspections.models import ChecklistAnswer, Photo, Problem, Visit
 
 CONCLUSION_STYLES = {Conclusion.OK: "success", Conclusion.PROBLEM: "danger", Conclusion.UNCHECKED: "secondary"}
 RESULT_STYLES = {RecheckResult.RECTIFIED: "success", RecheckResult.NOT_RECTIFIED: "danger"}
