@@ -48,7 +48,7 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
 
     from inspections import services
     from inspections.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
-    from inspections.coverage_views import shift_month
+    from inspections.coverage.views import shift_month
     from inspections.models import (
         Checklist,
         ChecklistAnswer,

@@ -1,7 +1,8 @@
 """The escalation ladder (升级督办) and the inbox (通知)."""
 from django.urls import path
 
-from inspections import escalation_views, notification_views
+from inspections.notifications import views as notification_views
+from inspections.escalations import views as escalation_views
 
 urlpatterns = [
     path("escalations/", escalation_views.escalation_list, name="escalation_list"),

@@ -36,7 +36,11 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Office, Supervisor
 
-from inspections import ledger_import, notifications, rectification, selectors, services, ticket_services
+from inspections import selectors, services
+from inspections.notifications import services as notifications
+from inspections.ledger import importer as ledger_import
+from inspections.tickets import services as ticket_services
+from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
 from inspections.filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
 from inspections.models import (
@@ -1100,7 +1104,7 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_ledger(self, request):
-        """The ledger's Excel of past years, all or nothing (inspections.ledger_import); 补录 holders only."""
+        """The ledger's Excel of past years, all or nothing (inspections.ledger.importer); 补录 holders only."""
         offices = {o.pk: o for o in access.offices_backfilled_by(request.user)}
         if not offices:
             raise PermissionDenied(_("只有有“补录”权限的人员可以导入台账。"))

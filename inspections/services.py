@@ -34,7 +34,7 @@ from inspections.choices import (
     VisitKind,
     VisitMethod,
 )
-from inspections.defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
+from inspections.plans.defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 from inspections.models import (
     Checklist,
     ChecklistAnswer,
@@ -567,7 +567,7 @@ def checklist_submit(*, checklist: Checklist, user, ip: str | None = None, annou
     checklist.submitted_by = user
     checklist.save()
     # Every problem found becomes a rectification ticket the school sees at once.
-    from inspections.ticket_services import tickets_apply_visit_rechecks, tickets_open
+    from inspections.tickets.services import tickets_apply_visit_rechecks, tickets_open
 
     tickets_open(problems=Problem.objects.filter(visit=checklist.visit_id), actor=user, announce=announce)
     tickets_apply_visit_rechecks(visit=checklist.visit, actor=user, ip=ip)

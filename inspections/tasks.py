@@ -6,7 +6,8 @@ from celery import shared_task
 
 from supervision import clock
 
-from inspections import escalations, notifications
+from inspections.notifications import services as notifications
+from inspections.escalations import services as escalations
 
 
 @shared_task(name="inspections.daily_rectification_checks", acks_late=True)

@@ -4,10 +4,10 @@ from django.urls import include, path
 
 app_name = "inspections"
 urlpatterns = [
-    path("", include("inspections.plan_urls")),
-    path("", include("inspections.visit_urls")),
-    path("", include("inspections.coverage_urls")),
+    path("", include("inspections.plans.urls")),
+    path("", include("inspections.visits.urls")),
+    path("", include("inspections.coverage.urls")),
     path("", include("inspections.alert_urls")),
-    path("", include("inspections.ticket_urls")),
-    path("", include("inspections.ledger_urls")),
+    path("", include("inspections.tickets.urls")),
+    path("", include("inspections.ledger.urls")),
 ]

@@ -13,7 +13,7 @@ from .submissions import Period, SubmissionPart, register_submission_part
 
 def rate_cell(value: float | None):
     """A rate in a workbook: the number, or 「—」 when it has no denominator (never 0.0)."""
-    from inspections.rectification import NO_RATE
+    from inspections.tickets.rules import NO_RATE
 
     return NO_RATE if value is None else value
 

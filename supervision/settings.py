@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "supervision.context_processors.workspace",
-                "inspections.notifications.unread_count",
+                "inspections.notifications.services.unread_count",
             ],
         },
     },

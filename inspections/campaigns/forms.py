@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.forms import DATE
+from inspections.visits.forms import DATE
 from schools.choices import SchoolKind
 from schools.models import School
 from supervision import clock

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections.forms import VisitStartForm
+from inspections.visits.forms import VisitStartForm
 from reports.services import job_may_start, job_start
 from supervision import access, clock
 from supervision.forms import add_service_errors

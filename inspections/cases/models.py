@@ -51,7 +51,7 @@ def attachment_path(instance, filename):
 
 
 class CaseAttachment(models.Model):
-    """A photo or document of a case. Type decided by content (inspections.evidence), SHA-256 kept,
+    """A photo or document of a case. Type decided by content (inspections.tickets.evidence), SHA-256 kept,
     downloadable only through a permission-checked view."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inspections.evidence import inspect_uploads
+from inspections.tickets.evidence import inspect_uploads
 from schools.models import School
 from supervision import clock
 from supervision.models import Supervisor, Zone
@@ -84,7 +84,7 @@ def _tell(case: Case, event: CaseEvent) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from inspections.notifications import notify
+    from inspections.notifications.services import notify
     from supervision import access
 
     if event.action == A.SUBMITTED:

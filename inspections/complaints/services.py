@@ -110,7 +110,7 @@ def _move(complaint: Complaint, action: str, *, actor, note: str = "", at=None, 
 def _notify_received(complaint: Complaint) -> None:
     """The zone's responsibility supervisors are told (a school outside any zone: the office's
     director). No contact details go into the message or the e-mail."""
-    from inspections.notifications import notify
+    from inspections.notifications.services import notify
 
     users = access.supervisor_users_of(complaint.school)
     if not users.exists():
@@ -210,7 +210,7 @@ def complaint_close(
     complainant reads), or turned into a rectification ticket (转为整改) with opinion and deadline —
     the ticket then follows the normal rectification flow. The complainant's own words are never
     copied to the school: the problem is described as the supervisor found it."""
-    from inspections.ticket_services import problem_raise
+    from inspections.tickets.services import problem_raise
 
     public_reply, note = public_reply.strip(), note.strip()
     if outcome not in CloseOutcome.values:
@@ -241,7 +241,7 @@ def complaints_overdue_remind(*, today: dt.date) -> int:
     """Complaints still waiting to be verified after their deadline (5 working days): the zone's
     supervisors and the office's director are told, once per complaint. Returns how many complaints
     were overdue. Safe to run twice (the inbox keys each reminder)."""
-    from inspections.notifications import notify
+    from inspections.notifications.services import notify
 
     overdue = (
         Complaint.objects.filter(status=ComplaintStatus.RECEIVED, verify_due__lt=today)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.choices import ProblemSource, Severity
-from inspections.ticket_services import problem_raise
+from inspections.tickets.services import problem_raise
 from schools.choices import SchoolKind
 from supervision.models import Office
 from supervision.services import rows_added

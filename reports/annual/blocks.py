@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.choices import EscalationLevel
-from inspections.rectification import rate_text
+from inspections.tickets.rules import rate_text
 
 from .selectors import AnnualFigures
 

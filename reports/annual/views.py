@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import rectification
+from inspections.tickets import rules as rectification
 from reports import selectors as report_selectors
 from reports.choices import JobStatus
 from reports.models import Job

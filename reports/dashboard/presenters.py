@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from inspections import rectification
+from inspections.tickets import rules as rectification
 from supervision.models import Zone
 
 from . import charts, selectors

@@ -1,7 +1,7 @@
 """Demo data of monthly_reports for `manage.py seed_demo` (idempotent: running the seed twice adds nothing twice).
 
 Every zone of the demo county filed its report for each past month of the demo's two years (the last
-complete one and this one, as ``inspections.demo`` builds them), mostly by the 25th–27th and a few
+complete one and this one, as ``inspections.demo.visits`` builds them), mostly by the 25th–27th and a few
 late (the 28th–30th), each on its real day; this month every zone has a draft."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import random
 
 from django.utils import timezone
 
-from inspections.demo import demo_months
+from inspections.demo.visits import demo_months
 from supervision.models import Zone, ZoneAssignment
 
 from . import services

@@ -27,7 +27,8 @@ from types import SimpleNamespace as Row
 
 from django.db.models import Count, Q
 
-from inspections import calendar, rectification
+from inspections import calendar
+from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, TicketStatus
 from inspections.models import ChecklistAnswer, Problem, Visit
 from inspections.selectors import counted_visits

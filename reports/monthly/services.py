@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from inspections import calendar
-from inspections.notifications import cn_date, notify
+from inspections.notifications.services import cn_date, notify
 from supervision import access, clock
 from supervision.models import Zone
 

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections.coverage_views import MonthForm, month_links, shift_month
+from inspections.coverage.views import MonthForm, month_links, shift_month
 from reports.services import job_may_start, job_start
 from supervision import access, clock
 

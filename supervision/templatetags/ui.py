@@ -54,7 +54,7 @@ def happened(day, recorded_at=None, by=None):
 @register.filter
 def pct(value):
     """A rate as printed: 「76.5%」, or 「—」 when it has no denominator (never 0.0%)."""
-    from inspections.rectification import rate_text
+    from inspections.tickets.rules import rate_text
 
     return rate_text(value)
 

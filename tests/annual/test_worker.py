@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from inspections.demo import demo_rectification_build, demo_year_build
+from inspections.demo.visits import demo_rectification_build, demo_year_build
 from reports.annual.jobs import KIND
 from reports.annual.selectors import annual_figures, default_until
 from reports.choices import JobStatus

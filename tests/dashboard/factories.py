@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from inspections import ticket_services
+from inspections.tickets import services as ticket_services
 from inspections.choices import EscalationLevel, EscalationStatus, ProblemSource, RecheckResult, Severity, VisitKind
 from inspections.models import Escalation, Problem, Ticket, Visit
 from supervision.services import zone_assign_schools

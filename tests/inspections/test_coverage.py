@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from inspections import selectors, services
-from inspections.coverage_views import shift_month
+from inspections.coverage.views import shift_month
 from schools.models import School
 from supervision.models import ZoneAssignment
 from supervision.services import zone_assign_schools, zone_set_supervisors

@@ -8,7 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from inspections import calendar, escalations, rectification, selectors, services, ticket_services
+from inspections import calendar, selectors, services
+from inspections.escalations import services as escalations
+from inspections.tickets import services as ticket_services
+from inspections.tickets import rules as rectification
 from inspections.choices import EscalationLevel
 from inspections.models import Escalation, Ticket
 from reports.monthly import services as monthly_services

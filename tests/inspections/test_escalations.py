@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import escalations
+from inspections.escalations import services as escalations
 from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
 from supervision.choices import Role

@@ -4,7 +4,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from inspections.evidence import clean_name, inspect_upload, ole2_stream_names
+from inspections.tickets.evidence import clean_name, inspect_upload, ole2_stream_names
 
 from .evidence_files import (
     ELF, EXECUTABLE, HTML, SHELL, docx_bytes, image_bytes, ole2_bytes, pdf_bytes, upload, xlsx_bytes, zip_bytes,

@@ -9,7 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
 
-from inspections import ledger_import, rectification, services, ticket_services
+from inspections import services
+from inspections.ledger import importer as ledger_import
+from inspections.tickets import services as ticket_services
+from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Notification, Problem, Ticket, TicketEvent, Visit
 from supervision import access

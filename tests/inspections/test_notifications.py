@@ -6,7 +6,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import escalations, notifications, ticket_services
+from inspections.notifications import services as notifications
+from inspections.escalations import services as escalations
+from inspections.tickets import services as ticket_services
 from inspections.models import Escalation, Notification, Ticket
 from supervision.choices import Role
 from tests import factories as f

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.choices import Audience, VisitMethod
-from inspections.demo_plan import demo_plan_build
+from inspections.demo.plans import demo_plan_build
 from inspections.models import ChecklistAnswer, ChecklistTemplate, Plan, PlanMonth, TemplateItem
 from tests import factories as f
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import services
-from inspections.coverage_views import shift_month
+from inspections.coverage.views import shift_month
 from inspections.models import MonthlySummary
 from supervision.models import Supervisor
 from tests import factories as f

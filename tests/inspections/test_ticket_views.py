@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import calendar, selectors, services, ticket_services
+from inspections import calendar, selectors, services
+from inspections.tickets import services as ticket_services
 from inspections.choices import ExtensionStatus, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket
 from tests import factories as f

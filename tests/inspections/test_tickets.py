@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from inspections import services, ticket_services
+from inspections import services
+from inspections.tickets import services as ticket_services
 from inspections.choices import RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Ticket
 

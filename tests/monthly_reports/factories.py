@@ -25,7 +25,7 @@ def visit(supervisor, school, date: dt.date, *, problems: int = 0, co=()):
 def close_ticket(ticket: Ticket, supervisor, when: dt.date) -> Ticket:
     """Close (销号) a ticket through the service: the supervisor's re-check on ``when``."""
     from inspections.choices import RecheckResult
-    from inspections.ticket_services import ticket_recheck
+    from inspections.tickets.services import ticket_recheck
 
     with f.on_day(when, hour=15):
         return ticket_recheck(ticket=Ticket.objects.get(pk=ticket.pk), actor=supervisor.user, result=RecheckResult.RECTIFIED)

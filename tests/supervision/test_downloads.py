@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from inspections import ticket_services
+from inspections.tickets import services as ticket_services
 from inspections.models import Evidence, Ticket
 from reports import submissions
 from reports.models import Job

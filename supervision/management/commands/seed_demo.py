@@ -4,8 +4,8 @@ from django.utils import translation
 from inspections.campaigns import demo as campaigns_demo
 from inspections.cases import demo as cases_demo
 from inspections.complaints import demo as complaints_demo
-from inspections.demo import demo_rectification_build, demo_year_build, history_entry_open
-from inspections.demo_plan import demo_plan_build
+from inspections.demo.visits import demo_rectification_build, demo_year_build, history_entry_open
+from inspections.demo.plans import demo_plan_build
 from inspections.evaluations import demo as evaluations_demo
 from inspections.models import Visit
 from inspections.surveys import demo as surveys_demo

@@ -272,9 +272,9 @@ def demo_rectification_build(*, office: Office, today: dt.date) -> int:
     from supervision.access import schools_acted_for_by
 
     from inspections.choices import TicketStatus
-    from inspections.escalations import rectification_daily_check
+    from inspections.escalations.services import rectification_daily_check
     from inspections.models import Ticket, TicketReport
-    from inspections.ticket_services import ticket_report_save
+    from inspections.tickets.services import ticket_report_save
 
     if TicketReport.objects.filter(ticket__office=office).exists():
         return 0

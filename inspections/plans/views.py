@@ -24,7 +24,7 @@ from supervision.forms import add_service_errors
 from inspections import services
 from inspections.choices import Audience
 from inspections.models import Checklist, ChecklistTemplate, Plan, PlanMonth, TemplateItem
-from inspections.plan_forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm
+from inspections.plans.forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm
 
 MONTHS = range(1, 13)
 

@@ -23,7 +23,7 @@ from supervision.models import Supervisor
 
 from inspections import calendar, selectors, services
 from inspections.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
-from inspections.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
+from inspections.visits.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from inspections.models import ChecklistAnswer, Photo, Problem, Visit
 
 CONCLUSION_STYLES = {Conclusion.OK: "success", Conclusion.PROBLEM: "danger", Conclusion.UNCHECKED: "secondary"}

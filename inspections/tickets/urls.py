@@ -1,7 +1,7 @@
 """Rectification tickets: the workspace, the ticket page and its actions, permission-checked files."""
 from django.urls import path
 
-from inspections import ticket_views as views
+from inspections.tickets import views
 
 urlpatterns = [
     path("tickets/", views.ticket_list, name="ticket_list"),

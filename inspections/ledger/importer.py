@@ -32,7 +32,9 @@ from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.models import Office, Supervisor, Zone
 
-from inspections import ledger, services, ticket_services
+from inspections import services
+from inspections.ledger import selectors as ledger
+from inspections.tickets import services as ticket_services
 from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod
 from inspections.models import Ticket
 

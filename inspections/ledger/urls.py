@@ -1,7 +1,7 @@
 """The ledger (台账) of rectification tickets, its Excel export, and 回头看."""
 from django.urls import path
 
-from inspections import ledger_views as views
+from inspections.ledger import views
 
 urlpatterns = [
     path("ledger/", views.ledger_page, name="ledger"),

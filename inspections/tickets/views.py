@@ -3,7 +3,7 @@ evidence, re-checks, extension requests and history, and the permission-checked 
 
 Scope comes from ``supervision.access`` (tickets_visible_to to read; tickets_answered_by for the
 school's actions, tickets_rechecked_by for the supervisor's); every write from
-``inspections.ticket_services``. Each form posts the ticket's version: a stale page gets 409 with
+``inspections.tickets.services``. Each form posts the ticket's version: a stale page gets 409 with
 what the user typed kept on the re-rendered form.
 """
 from __future__ import annotations
@@ -24,10 +24,11 @@ from supervision import access, clock
 from supervision.choices import Role
 from supervision.downloads import login_or_token_required, private_file
 
-from inspections import calendar, ticket_services
+from inspections import calendar
+from inspections.tickets import services as ticket_services
 from inspections.choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
 from inspections.models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
-from inspections.ticket_forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
+from inspections.tickets.forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
 
 PAGE_SIZE = 50
 TABS = [TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED]

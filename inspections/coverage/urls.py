@@ -1,7 +1,7 @@
 """Coverage (全覆盖) and supervisors' monthly summaries (月总结报告)."""
 from django.urls import path
 
-from inspections import coverage_views as views
+from inspections.coverage import views
 
 urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),

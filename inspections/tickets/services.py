@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from supervision import clock
 
-from inspections import calendar, notifications
+from inspections import calendar
+from inspections.notifications import services as notifications
 from inspections.choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
 
@@ -318,7 +319,7 @@ def _evidence_store(ticket: Ticket, report: TicketReport, inspected, *, actor, i
 
 
 def _inspect_all(report: TicketReport, uploads) -> list:
-    from inspections.evidence import inspect_uploads
+    from inspections.tickets.evidence import inspect_uploads
 
     return inspect_uploads(
         uploads, already=list(report.evidence.values_list("sha256", flat=True)), most=MAX_EVIDENCE_PER_REPORT,

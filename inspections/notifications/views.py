@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inspections import notifications
+from inspections.notifications import services as notifications
 from inspections.models import Notification
 
 PAGE_SIZE = 30

@@ -1,7 +1,7 @@
 """Annual plans (工作计划) and checklist templates."""
 from django.urls import path
 
-from inspections import plan_views as views
+from inspections.plans import views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),

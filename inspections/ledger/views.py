@@ -1,7 +1,7 @@
 """The ledger (台账) of rectification tickets, its Excel export, and 回头看.
 
 Views stay thin: scope comes from ``supervision.access``, filters from ``TicketFilter`` (shared with
-the API), reads from ``inspections.ledger``. Office roles keep the ledger of their offices,
+the API), reads from ``inspections.ledger.selectors``. Office roles keep the ledger of their offices,
 supervisors that of their zones; school users have their own workspace (404 here).
 """
 from __future__ import annotations
@@ -28,7 +28,10 @@ from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
-from inspections import ledger, ledger_import, rectification, selectors
+from inspections import selectors
+from inspections.ledger import selectors as ledger
+from inspections.ledger import importer as ledger_import
+from inspections.tickets import rules as rectification
 from inspections.choices import TicketStatus
 from inspections.filters import TicketFilter
 from inspections.models import TemplateItem, Ticket

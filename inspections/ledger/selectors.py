@@ -31,7 +31,7 @@ from schools.models import School
 from supervision import clock
 from supervision.models import Zone
 
-from inspections import rectification
+from inspections.tickets import rules as rectification
 from inspections.choices import Severity, TicketStatus
 from inspections.models import Ticket, TicketReport, Visit
 
@@ -51,7 +51,7 @@ COLUMNS: list[tuple[str, int]] = [
     (gettext_lazy("状态"), 14),
     (gettext_lazy("逾期天数"), 10),
     (gettext_lazy("销号日期"), 12),
-    # What an import needs to give the same ledger back (inspections.ledger_import): who visited, the
+    # What an import needs to give the same ledger back (inspections.ledger.importer): who visited, the
     # school's report day, and the ticket's number — the key a re-import updates by.
     (gettext_lazy("督学"), 16),
     (gettext_lazy("整改报告日期"), 12),

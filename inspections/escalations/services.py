@@ -30,10 +30,10 @@ from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
-from inspections import notifications
+from inspections.notifications import services as notifications
 from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
-from inspections.ticket_services import _locked, _record
+from inspections.tickets.services import _locked, _record
 
 RE_PROPOSE_AFTER_DAYS = 7
 URGE_RECTIFY_DAYS = 15

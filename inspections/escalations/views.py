@@ -1,6 +1,6 @@
 """The escalation ladder's pages: the office's list of proposals, the director's decision, the
 office's thresholds, and the 督办通知书 PDF. Scope from ``supervision.access``; rules in
-``inspections.escalations``."""
+``inspections.escalations.services``."""
 from __future__ import annotations
 
 from django import forms
@@ -20,7 +20,8 @@ from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Office
 
-from inspections import escalations, notifications
+from inspections.notifications import services as notifications
+from inspections.escalations import services as escalations
 from inspections.choices import EscalationLevel, EscalationStatus, TicketStatus
 from inspections.models import EscalationPolicy
 

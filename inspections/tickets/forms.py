@@ -1,4 +1,4 @@
-"""Forms of the ticket pages: they parse input only; every rule is in ``inspections.ticket_services``.
+"""Forms of the ticket pages: they parse input only; every rule is in ``inspections.tickets.services``.
 
 Each form carries the ticket's ``version`` as the user saw it, so a second person acting on the
 same ticket is told (StaleTicket) instead of overwriting what the first one did.
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision import clock
 
 from inspections.choices import RecheckMode
-from inspections.evidence import accepted_types_text
+from inspections.tickets.evidence import accepted_types_text
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_ACCEPT = ".jpg,.jpeg,.png,.webp,.pdf,.doc,.docx,.xls,.xlsx,image/*,application/pdf"

@@ -1,6 +1,6 @@
 """The demo office's annual plan, reproducing seed 003 §四 具体工作安排 (柳河县 2023 年责任督学挂牌督导
 工作计划) month by month, with each month's focus mapped to the standing items (S1..S8, K1..K6 in
-inspections/defaults.py). Data only: every write goes through inspections.services."""
+inspections/plans/defaults.py). Data only: every write goes through inspections.services."""
 from __future__ import annotations
 
 from django.db import transaction

@@ -1,7 +1,7 @@
 """Visits and their checklists: start, the phone checklist page and its autosave endpoints."""
 from django.urls import path
 
-from inspections import visit_views as views
+from inspections.visits import views
 
 urlpatterns = [
     path("visits/start/", views.visit_start, name="visit_start"),
