@@ -100,7 +100,8 @@ time_selector = harness.time_selector
 
 def verify(director, today: dt.date, schools: int) -> dict:
     """The dashboard counts what was built: every school, this year's counted visits and tickets."""
-    from inspections.selectors import counted_tickets, counted_visits
+    from inspections.tickets.rules import counted_tickets
+    from inspections.visits.selectors import counted_visits
     from reports.dashboard import selectors
 
     scope = selectors.dashboard_scope(user=director)

@@ -56,7 +56,7 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from inspections import services
+    from inspections.plans import services
     from inspections.choices import Audience, ChecklistStatus, Conclusion
     from inspections.models import Checklist, ChecklistAnswer, TemplateItem, Visit
     from schools.choices import SchoolKind
@@ -228,7 +228,7 @@ def run_export(url: str, *, trace: bool) -> dict:
 
 def verify(county: dict, size: int, today: dt.date) -> dict:
     """The ledger counts what was built: the director's ledger holds every ticket."""
-    from inspections.selectors import counted_tickets
+    from inspections.tickets.rules import counted_tickets
     from supervision import access
 
     ledger = access.tickets_in_ledger(access.scope_of(county["director"])).count()

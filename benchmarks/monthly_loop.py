@@ -46,7 +46,7 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from inspections import services
+    from inspections.plans import services
     from inspections.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
     from inspections.coverage.views import shift_month
     from inspections.models import (
@@ -222,7 +222,7 @@ def existing() -> dict:
 
 
 def _audience(school) -> str:
-    from inspections.services import audience_of
+    from inspections.plans.services import audience_of
 
     return audience_of(school)
 
@@ -235,7 +235,7 @@ def verify(data: dict, today: dt.date) -> dict:
     every school, and as many visited as schools with a submitted routine visit that month."""
     from inspections.choices import ChecklistStatus, VisitKind
     from inspections.models import Visit
-    from inspections.selectors import RosterScope, coverage_for_month
+    from inspections.coverage.selectors import RosterScope, coverage_for_month
 
     scope = RosterScope.of(data["users"]["director"])
     previous = today.replace(day=1) - dt.timedelta(days=1)

@@ -84,7 +84,7 @@ timed = harness.timed  # interleaved with the reference request; keeps the last 
 
 def verify(report, schools: int) -> dict:
     """A zone's draft counts its schools and last month's visits of that zone."""
-    from inspections.selectors import counted_visits
+    from inspections.visits.selectors import counted_visits
 
     totals = report.data["totals"]
     visits = counted_visits().filter(zone=report.zone, date__year=report.year, date__month=report.month).count()

@@ -36,10 +36,14 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Office, Supervisor
 
-from inspections import selectors, services
+from inspections.coverage import selectors as coverage_selectors
+from inspections.visits import selectors as visit_selectors
+from inspections.plans import services as plan_services
+from inspections.visits import services as visit_services
+from inspections.tickets import services as ticket_services
+from inspections.coverage import services as coverage_services
 from inspections.notifications import services as notifications
 from inspections.ledger import importer as ledger_import
-from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, VisitMethod
 from inspections.filters import ChecklistTemplateFilter, MonthlySummaryFilter, PlanFilter, ProblemFilter, TicketFilter, VisitFilter
@@ -152,7 +156,7 @@ class PlanSerializer(PlannedRecordSerializer):
         validators = []
 
     def create(self, validated_data):
-        return services.plan_create(**validated_data)
+        return plan_services.plan_create(**validated_data)
 
 
 class PlanUpdateSerializer(PlanSerializer):
@@ -165,7 +169,7 @@ class PlanUpdateSerializer(PlanSerializer):
         read_only_fields = ["year", "updated_at"]
 
     def update(self, instance, validated_data):
-        return services.plan_save(plan=instance, **with_current(instance, validated_data, ("title", "monthly_topics")))
+        return plan_services.plan_save(plan=instance, **with_current(instance, validated_data, ("title", "monthly_topics")))
 
 
 class PlanViewSet(ScopedViewSet):
@@ -192,7 +196,7 @@ class PlanViewSet(ScopedViewSet):
         plan = self.get_object()
         entry = get_object_or_404(PlanMonth.objects.select_related("plan"), plan=plan, month=int(month))
         data = self._input(PlanMonthSerializer, partial=True)
-        entry = services.plan_month_save(plan_month=entry, **with_current(entry, data, PLAN_MONTH_FIELDS))
+        entry = plan_services.plan_month_save(plan_month=entry, **with_current(entry, data, PLAN_MONTH_FIELDS))
         return Response(PlanMonthSerializer(entry).data)
 
 
@@ -225,7 +229,7 @@ class ChecklistTemplateSerializer(PlannedRecordSerializer):
         validators = []
 
     def create(self, validated_data):
-        return services.template_ensure(**validated_data)
+        return plan_services.template_ensure(**validated_data)
 
 
 class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -257,7 +261,7 @@ class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewse
     def add_item(self, request, pk=None):
         template = self.get_object()
         data = self._input(TemplateItemSerializer)
-        services.template_item_save(template=template, **data)
+        plan_services.template_item_save(template=template, **data)
         return self._template_response(template, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -270,10 +274,10 @@ class ChecklistTemplateViewSet(ActionInputMixin, mixins.CreateModelMixin, viewse
         template = self.get_object()
         item = get_object_or_404(template.items.all(), pk=item_id)
         if request.method == "DELETE":
-            services.template_item_delete(item=item)
+            plan_services.template_item_delete(item=item)
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = self._input(TemplateItemUpdateSerializer, partial=True)
-        services.template_item_save(template=template, item=item, code=item.code, **with_current(item, data, ITEM_FIELDS))
+        plan_services.template_item_save(template=template, item=item, code=item.code, **with_current(item, data, ITEM_FIELDS))
         return self._template_response(template)
 
 
@@ -292,7 +296,7 @@ def _problems():
     """Problems with whether each is still open (selectors.open_problems) and their re-checks."""
     return (
         Problem.objects.select_related("school", "zone")
-        .annotate(is_open=Exists(selectors.open_problems().filter(pk=OuterRef("pk"))))
+        .annotate(is_open=Exists(visit_selectors.open_problems().filter(pk=OuterRef("pk"))))
         .prefetch_related(Prefetch("rechecks", queryset=Recheck.objects.order_by("-date", "-created_at")))
     )
 
@@ -534,25 +538,25 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=VisitStartSerializer, responses={201: VisitDetailSerializer}, summary=_("开始入校督导"))
     def create(self, request):
         data = self._input(VisitStartSerializer)
-        visit = services.visit_start(user=request.user, **data)
+        visit = visit_services.visit_start(user=request.user, **data)
         return self._visit_response(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=VisitUpdateSerializer, responses=VisitDetailSerializer, summary=_("保存督导基本情况"))
     def partial_update(self, request, pk=None):
         visit = self.get_object()
-        services.visit_update(visit=visit, user=request.user, **self._input(VisitUpdateSerializer, partial=True))
+        visit_services.visit_update(visit=visit, user=request.user, **self._input(VisitUpdateSerializer, partial=True))
         return self._visit_response(visit)
 
     @extend_schema(responses={204: None}, summary=_("删除误建的督导草稿"))
     def destroy(self, request, pk=None):
-        services.visit_discard(visit=self.get_object(), user=request.user)
+        visit_services.visit_discard(visit=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=AnswerInputSerializer, responses=AnswerSerializer, summary=_("填写清单事项"))
     @action(detail=True, methods=["patch"], url_path=r"answers/(?P<answer_id>[0-9]+)")
     def answer(self, request, pk=None, answer_id=None):
         answer = self._answer(self.get_object(), answer_id)
-        answer = services.answer_save(answer=answer, user=request.user, **self._input(AnswerInputSerializer, partial=True))
+        answer = visit_services.answer_save(answer=answer, user=request.user, **self._input(AnswerInputSerializer, partial=True))
         return Response(AnswerSerializer(answer, context=self.get_serializer_context()).data)
 
     @extend_schema(request={"multipart/form-data": PhotoInputSerializer}, responses={201: PhotoSerializer}, summary=_("上传现场照片"))
@@ -562,7 +566,7 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
     )
     def photos(self, request, pk=None, answer_id=None):
         answer = self._answer(self.get_object(), answer_id)
-        photo = services.photo_add(answer=answer, user=request.user, upload=self._input(PhotoInputSerializer)["image"])
+        photo = visit_services.photo_add(answer=answer, user=request.user, upload=self._input(PhotoInputSerializer)["image"])
         return Response(PhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None}, summary=_("删除现场照片"))
@@ -570,14 +574,14 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def photo(self, request, pk=None, photo_id=None):
         visit = self.get_object()
         photo = get_object_or_404(Photo.objects.select_related("answer__checklist"), answer__checklist__visit=visit, pk=photo_id)
-        services.photo_delete(photo=photo, user=request.user)
+        visit_services.photo_delete(photo=photo, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ProblemInputSerializer, responses={201: ProblemSerializer}, summary=_("记录发现的问题"))
     @action(detail=True, methods=["post"], url_path=r"answers/(?P<answer_id>[0-9]+)/problems")
     def problems(self, request, pk=None, answer_id=None):
         answer = self._answer(self.get_object(), answer_id)
-        problem = services.problem_add(answer=answer, user=request.user, **self._input(ProblemInputSerializer))
+        problem = visit_services.problem_add(answer=answer, user=request.user, **self._input(ProblemInputSerializer))
         problem = _problems().get(pk=problem.pk)
         return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
@@ -586,28 +590,28 @@ class VisitViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def problem(self, request, pk=None, problem_id=None):
         visit = self.get_object()
         problem = get_object_or_404(Problem.objects.select_related("answer__checklist"), visit=visit, pk=problem_id)
-        services.problem_delete(problem=problem, user=request.user)
+        visit_services.problem_delete(problem=problem, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=VisitDetailSerializer, summary=_("提交并锁定清单"))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         visit = self.get_object()
-        services.checklist_submit(checklist=visit.checklist, user=request.user)
+        visit_services.checklist_submit(checklist=visit.checklist, user=request.user)
         return self._visit_response(visit)
 
     @extend_schema(request=ReopenSerializer, responses=VisitDetailSerializer, summary=_("填写原因后重新打开清单"))
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         visit = self.get_object()
-        services.checklist_reopen(checklist=visit.checklist, user=request.user, reason=self._input(ReopenSerializer)["reason"])
+        visit_services.checklist_reopen(checklist=visit.checklist, user=request.user, reason=self._input(ReopenSerializer)["reason"])
         return self._visit_response(visit)
 
     @extend_schema(request=RecheckInputSerializer, responses={201: RecheckSerializer}, summary=_("复查本校以前发现的问题"))
     @action(detail=True, methods=["post"])
     def rechecks(self, request, pk=None):
         visit = self.get_object()
-        recheck = services.recheck_record(visit=visit, user=request.user, **self._input(RecheckInputSerializer))
+        recheck = ticket_services.recheck_record(visit=visit, user=request.user, **self._input(RecheckInputSerializer))
         return Response(RecheckSerializer(recheck).data, status=status.HTTP_201_CREATED)
 
 
@@ -626,7 +630,7 @@ class ProblemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         # Only problems that count: those of a draft or reopened checklist wait until it is submitted.
         return _problems().filter(pk__in=access.problems_visible_to(self.request.user).values("pk")).filter(
-            selectors.counted_q()
+            visit_selectors.counted_q()
         )
 
 
@@ -683,7 +687,7 @@ class MonthlySummarySerializer(serializers.ModelSerializer):
         if obj.submitted_at:
             return obj.figures
         if self.context.get("live_figures"):
-            return selectors.monthly_summary_figures(supervisor=obj.supervisor, year=obj.year, month=obj.month)
+            return coverage_selectors.monthly_summary_figures(supervisor=obj.supervisor, year=obj.year, month=obj.month)
         return None
 
     def create(self, validated_data):
@@ -694,7 +698,7 @@ class MonthlySummarySerializer(serializers.ModelSerializer):
         if supervisor.user_id != user.pk and not validated_data.get("submit"):
             # A draft is its author's: another's past summary is entered as it was submitted.
             raise serializers.ValidationError({"submit": _("补录他人的月总结时请一并提交(submit 为 true)。")})
-        return services.monthly_summary_save(supervisor=supervisor, by=user, **validated_data)
+        return coverage_services.monthly_summary_save(supervisor=supervisor, by=user, **validated_data)
 
 
 class MonthlySummaryUpdateSerializer(MonthlySummarySerializer):
@@ -704,7 +708,7 @@ class MonthlySummaryUpdateSerializer(MonthlySummarySerializer):
         read_only_fields = ["year", "month", "submitted_at", "updated_at"]
 
     def update(self, instance, validated_data):
-        return services.monthly_summary_save(
+        return coverage_services.monthly_summary_save(
             supervisor=instance.supervisor, year=instance.year, month=instance.month,
             text=validated_data.get("text", instance.text), submit=validated_data.get("submit", False),
             by=self.context["request"].user, submitted_on=validated_data.get("submitted_on"),
@@ -811,8 +815,8 @@ class CoverageViewSet(viewsets.GenericViewSet):
     def list(self, request):
         query = MonthQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        scope = selectors.RosterScope.of(request.user) or selectors.RosterScope(offices=[], zones=[])
-        coverage = selectors.coverage_for_month(scope=scope, today=clock.today(), **query.validated_data)
+        scope = coverage_selectors.RosterScope.of(request.user) or coverage_selectors.RosterScope(offices=[], zones=[])
+        coverage = coverage_selectors.coverage_for_month(scope=scope, today=clock.today(), **query.validated_data)
         return Response(CoverageSerializer(coverage).data)
 
 
@@ -1069,7 +1073,7 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def get_queryset(self):
         tickets = access.tickets_visible_to(self.request.user)
         if self.action == "list":  # the list counts as the ledger does: a reopened checklist's wait
-            tickets = tickets.filter(selectors.counted_q("problem__"))
+            tickets = tickets.filter(visit_selectors.counted_q("problem__"))
         return tickets.select_related("office", "school", "problem__zone").prefetch_related(
             Prefetch("reports", queryset=TicketReport.objects.select_related("submitted_by").prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))).order_by("round")),

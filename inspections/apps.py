@@ -14,6 +14,6 @@ class InspectionsConfig(AppConfig):
 
 def _facts_restamp(sender, *, school, start, **kwargs):
     # A school's history changed from ``start``: its visits and problems follow it (schools.services).
-    from inspections.services import facts_restamp
+    from inspections.visits.services import facts_restamp
 
     facts_restamp(school=school, start=start)

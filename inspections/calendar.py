@@ -9,8 +9,15 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import datetime as dt
 
+from django.utils.formats import date_format
+
 REPORT_DAY = 27  # zones file the monthly report by the 27th (seed 003 §三(三)2)
 SCHOOL_YEAR_STARTS = (9, 1)  # 1 September
+
+
+def day_label(day: dt.date) -> str:
+    """A date as users read it in messages (2026年12月3日; 3 December 2026 in English)."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -12,7 +12,7 @@ from supervision import access, clock
 from supervision.filters import StrictFilterSet
 from supervision.models import Office, Zone
 
-from inspections import selectors
+from inspections.visits import selectors
 from inspections.tickets import rules as rectification
 from inspections.choices import Audience, ChecklistStatus, Severity, TicketStatus
 from inspections.models import ChecklistTemplate, MonthlySummary, Plan, Problem, Ticket, Visit

@@ -7,7 +7,8 @@ urlpatterns = [
     path("", include("inspections.plans.urls")),
     path("", include("inspections.visits.urls")),
     path("", include("inspections.coverage.urls")),
-    path("", include("inspections.alert_urls")),
+    path("", include("inspections.escalations.urls")),
+    path("", include("inspections.notifications.urls")),
     path("", include("inspections.tickets.urls")),
     path("", include("inspections.ledger.urls")),
 ]

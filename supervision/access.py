@@ -19,12 +19,18 @@ A missing object and a forbidden one both answer 404: use ``get_object_or_404(<s
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from schools.models import School, SchoolMembership
 
+from inspections import calendar
+
+from . import clock
 from .choices import Role
 from .models import Office, Supervisor, Zone, ZoneAssignment
 
@@ -201,6 +207,27 @@ def offices_backfilled_by(user) -> QuerySet[Office]:
     if user.is_superuser:
         return Office.objects.all()
     return _offices_with_perm(user, BACKFILL)
+
+
+def may_backfill(user, office_id: int) -> bool:
+    """补录: the user enters past records of this office (any earlier date, on behalf of others)."""
+    return offices_backfilled_by(user).filter(pk=office_id).exists()
+
+
+def entry_date_check(*, day: dt.date, office: Office, user, field: str = "date", what: str | None = None) -> None:
+    """The date a record is entered with (a visit, a report, a re-check, a close …): never in the
+    future; a supervisor or school may go back only as far as the office's late-entry window (this
+    month and ``office.late_entry_months`` before it, ``calendar.earliest_entry``); older records
+    need 补录."""
+    today = clock.today()
+    what = what or _("日期")
+    if day > today:
+        raise ValidationError({field: _("%(what)s不能晚于今天。") % {"what": what}})
+    earliest = calendar.earliest_entry(today, office.late_entry_months)
+    if day < earliest and not may_backfill(user, office.pk):
+        raise ValidationError({field: _(
+            "%(what)s %(d)s 早于本督导室允许补填的期限(%(e)s 起);更早的记录请由有“补录”权限的人员录入。"
+        ) % {"what": what, "d": calendar.day_label(day), "e": calendar.day_label(earliest)}})
 
 
 def zones_visible_to(user) -> QuerySet[Zone]:

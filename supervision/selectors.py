@@ -24,7 +24,7 @@ def schools_today_count(field: str, **where):
 
 def zones_of_supervisor(*, user) -> list[Zone]:
     """The supervisor's zones today with their number of schools and co-supervisors today (2 queries).
-    The schools themselves come with the month's to-do (inspections.selectors.supervisor_todo)."""
+    The schools themselves come with the month's to-do (inspections.coverage.selectors.supervisor_todo)."""
     return list(
         access.zones_of_supervisor_today(user)
         .select_related("office")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import selectors as inspection_selectors
+from inspections.coverage import selectors as inspection_selectors
 from reports import selectors as report_selectors
 
 from . import access, clock, selectors, services

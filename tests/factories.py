@@ -162,21 +162,22 @@ def visit_filled(*, user, school: School, date=None, problems: int = 0, rechecks
 
 
 def _visit_filled(*, user, school, date, problems, rechecks, submit, co_supervisors):
-    from inspections import services as inspection_services
+    from inspections.visits import services as visit_services
+    from inspections.tickets import services as ticket_services
     from inspections.choices import Conclusion, RecheckResult
 
-    visit = inspection_services.visit_start(
+    visit = visit_services.visit_start(
         user=user, school=school, date=date, methods=["campus_walk"], co_supervisors=co_supervisors
     )
     answers = list(visit.checklist.answers.all())
     for n, answer in enumerate(answers[:problems], start=1):
-        inspection_services.problem_add(answer=answer, user=user, description=f"问题{n}", opinion="限期整改")
+        visit_services.problem_add(answer=answer, user=user, description=f"问题{n}", opinion="限期整改")
     for problem in rechecks:
-        inspection_services.recheck_record(problem=problem, user=user, result=RecheckResult.RECTIFIED, visit=visit)
+        ticket_services.recheck_record(problem=problem, user=user, result=RecheckResult.RECTIFIED, visit=visit)
     if submit:
         for answer in answers[problems:]:
-            inspection_services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
-        inspection_services.checklist_submit(checklist=visit.checklist, user=user)
+            visit_services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
+        visit_services.checklist_submit(checklist=visit.checklist, user=user)
     return visit
 
 

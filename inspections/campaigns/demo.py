@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from inspections import services as inspection_services
+from inspections.visits import services as inspection_services
 from inspections.choices import Conclusion
 from schools.choices import SchoolKind
 from supervision import access

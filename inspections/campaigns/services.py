@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from inspections import services as inspection_services
+from inspections.visits import services as inspection_services
 from inspections.models import Visit
 from schools.choices import SchoolKind
 from schools.models import School

@@ -1,7 +1,7 @@
 """Coverage (全覆盖) of a month and supervisors' monthly summaries (月总结报告).
 
-Views stay thin: scope comes from ``supervision.access``, reads from ``inspections.selectors``,
-writes from ``inspections.services``.
+Views stay thin: scope comes from ``supervision.access``, reads from ``inspections.coverage.selectors``,
+writes from ``inspections.coverage.services``.
 """
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -30,9 +29,11 @@ from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
 
-from inspections import calendar, selectors, services
+from inspections import calendar
+from inspections.coverage import selectors as coverage_selectors, services
 from inspections.models import MonthlySummary
 from inspections.templatetags.coverage_tags import school_state
+from inspections.visits import selectors as visit_selectors
 
 YEARS_BACK = 4  # the month picker reaches back this many years
 
@@ -93,9 +94,9 @@ def month_links(request, year: int, month: int, today: dt.date) -> dict:
 
 def deadline_state(*, year: int, month: int, today: dt.date) -> dict:
     """Days left before the 27th of that month (negative once passed)."""
-    due = dt.date(year, month, selectors.REPORT_DAY)
+    due = dt.date(year, month, calendar.REPORT_DAY)
     days_left = (due - today).days
-    return {"due": due, "days_left": days_left, "overdue": days_left < 0, "soon": 0 <= days_left <= selectors.WARNING_DAYS}
+    return {"due": due, "days_left": days_left, "overdue": days_left < 0, "soon": 0 <= days_left <= coverage_selectors.WARNING_DAYS}
 
 
 # --- Coverage -----------------------------------------------------------------------------------
@@ -129,9 +130,9 @@ class CoverageForm(MonthForm):
         return self._zones.get(self.cleaned_data["zone"])
 
 
-def _coverage_scope_or_404(request) -> selectors.RosterScope:
+def _coverage_scope_or_404(request) -> coverage_selectors.RosterScope:
     """Office roles see their offices, supervisors their zones; school users have no coverage page."""
-    scope = selectors.RosterScope.of(request.user)
+    scope = coverage_selectors.RosterScope.of(request.user)
     if scope is None:
         raise Http404
     return scope
@@ -163,7 +164,7 @@ def _coverage_context(request) -> dict:
             zone=data["zone"].pk if data.get("zone") else None,
             kind=data.get("kind") or None,
         )
-    coverage = selectors.coverage_for_month(scope=scope, year=year, month=month, today=today)
+    coverage = coverage_selectors.coverage_for_month(scope=scope, year=year, month=month, today=today)
     # Each zone's supervisors as they were on the day the month is counted as at.
     leads: dict[int, list[str]] = {}
     for a in (
@@ -207,7 +208,7 @@ def school_status(school) -> str:
     return {"visited": _("已督导"), "draft": _("草稿中"), "gap": _("未督导")}[school_state(school)]
 
 
-def coverage_workbook(coverage: selectors.Coverage) -> Workbook:
+def coverage_workbook(coverage: coverage_selectors.Coverage) -> Workbook:
     """The coverage table as it appears on the page, one row a school, gaps shaded."""
     workbook = Workbook()
     sheet = workbook.active
@@ -399,12 +400,12 @@ def summary_detail(request, pk: int):
 
 def _summary_context(summary, *, supervisor, year, month, form, today) -> dict:
     submitted = bool(summary and summary.submitted_at)
-    figures = summary.figures if submitted else selectors.monthly_summary_figures(
+    figures = summary.figures if submitted else coverage_selectors.monthly_summary_figures(
         supervisor=supervisor, year=year, month=month
     )
-    start, end = selectors.month_bounds(year, month)
+    start, end = calendar.month_bounds(year, month)
     visits = list(
-        selectors.counted_visits()
+        visit_selectors.counted_visits()
         .filter(supervisors=supervisor, date__range=(start, end))
         .select_related("school")
         .order_by("date", "school__name")

@@ -1,6 +1,6 @@
 """The demo office's annual plan, reproducing seed 003 §四 具体工作安排 (柳河县 2023 年责任督学挂牌督导
 工作计划) month by month, with each month's focus mapped to the standing items (S1..S8, K1..K6 in
-inspections/plans/defaults.py). Data only: every write goes through inspections.services."""
+inspections/plans/defaults.py). Data only: every write goes through inspections.plans.services."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -8,7 +8,7 @@ from django.db import transaction
 from supervision.models import Office
 
 from inspections.models import Plan
-from inspections.services import plan_create, plan_month_save, plan_save
+from inspections.plans.services import plan_create, plan_month_save, plan_save
 
 # 备注: 每月必对上月问题整改情况复查 (built into every checklist), 每月必查新冠病毒感染防控和"双减".
 MONTHLY_TOPICS = ["新冠病毒感染防控", "“双减”工作落实"]

@@ -15,7 +15,11 @@ from django.db import transaction
 from schools.models import SchoolMembership
 from supervision.models import Office, ZoneAssignment
 
-from inspections import selectors, services
+from inspections.coverage import selectors as coverage_selectors
+from inspections.visits import selectors as visit_selectors
+from inspections.visits import services as visit_services
+from inspections.coverage import services as coverage_services
+from inspections.tickets import services as ticket_services
 from inspections.choices import Conclusion, RecheckResult, Severity, VisitMethod
 from inspections.models import ChecklistAnswer, MonthlySummary, Visit
 
@@ -42,7 +46,7 @@ PROBLEMS = {
 
 def _visit_start(school, supervisor_user, co, date, rng, methods_pool):
     arrived = dt.time(8 + rng.randint(0, 5), rng.choice([0, 15, 30, 45]))
-    return services.visit_start(
+    return visit_services.visit_start(
         user=supervisor_user, school=school, date=date, arrived_at=arrived,
         left_at=dt.time(min(arrived.hour + rng.randint(1, 3), 17), arrived.minute),
         methods=rng.sample(methods_pool, rng.randint(2, 4)), co_supervisors=co,
@@ -62,13 +66,13 @@ def _fill_and_submit(visit, user, rng, *, problem_rate: float) -> int:
         if options and rng.random() < problem_rate:
             description, opinion = rng.choice(options)
             ChecklistAnswer.objects.filter(pk=answer.pk).update(conclusion=Conclusion.PROBLEM, notes=description)
-            services.problem_add(
+            visit_services.problem_add(
                 answer=answer, user=user, description=description, opinion=opinion,
                 severity=rng.choices([Severity.MINOR, Severity.MAJOR, Severity.SEVERE], [6, 3, 1])[0],
             )
             found += 1
     ChecklistAnswer.objects.filter(pk__in=unchecked).update(conclusion=Conclusion.UNCHECKED, notes="")
-    services.checklist_submit(checklist=visit.checklist, user=user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=user)
     return found
 
 
@@ -152,9 +156,9 @@ def _demo_year_build(*, office: Office, today: dt.date) -> int:
             visit = _visit_start(school, lead.user, co, date, rng, methods_pool)
             # Only a school with problems still open has any to re-check (saves a lookup a visit).
             still_open = False
-            for problem in selectors.problems_to_recheck(visit=visit) if school.pk in open_at else ():
+            for problem in visit_selectors.problems_to_recheck(visit=visit) if school.pk in open_at else ():
                 result = RecheckResult.RECTIFIED if rng.random() < 0.8 else RecheckResult.NOT_RECTIFIED
-                services.recheck_record(problem=problem, user=lead.user, visit=visit, result=result,
+                ticket_services.recheck_record(problem=problem, user=lead.user, visit=visit, result=result,
                                         notes="回访查看,已按要求整改。" if result == RecheckResult.RECTIFIED else "整改尚未到位,继续督促。")
                 still_open = still_open or result == RecheckResult.NOT_RECTIFIED
             if current and rng.random() < 0.15:
@@ -181,7 +185,7 @@ def _monthly_summaries_build(*, office: Office, today: dt.date, rng: random.Rand
         for supervisor in leads.values():
             if (supervisor.pk, year, month) in done:
                 continue
-            figures = selectors.monthly_summary_figures(supervisor=supervisor, year=year, month=month)
+            figures = coverage_selectors.monthly_summary_figures(supervisor=supervisor, year=year, month=month)
             if not figures["visits"]:
                 continue  # nothing to sum up that month
             text = (
@@ -189,7 +193,7 @@ def _monthly_summaries_build(*, office: Office, today: dt.date, rng: random.Rand
                 f"发现问题{figures['problems_found']}个,已提出整改意见并限期整改;复查上月问题{figures['rechecks_done']}个。"
             )
             submitted_on = dt.date(year, month, rng.choice([25, 26, 27, 27, 28]))
-            services.monthly_summary_save(supervisor=supervisor, year=year, month=month, text=text, submit=True,
+            coverage_services.monthly_summary_save(supervisor=supervisor, year=year, month=month, text=text, submit=True,
                                           submitted_on=submitted_on)
 
 
@@ -253,13 +257,13 @@ def _demo_visit_with_problems(school, date, rng) -> None:
     lead = ZoneAssignment.objects.current().filter(zone=school.current_zone, is_lead=True).select_related(
         "supervisor__user"
     ).first()
-    visit = services.visit_start(user=lead.supervisor.user, school=school, date=date, methods=["campus_walk", "file_review"])
+    visit = visit_services.visit_start(user=lead.supervisor.user, school=school, date=date, methods=["campus_walk", "file_review"])
     ChecklistAnswer.objects.filter(checklist=visit.checklist).update(conclusion=Conclusion.OK, notes="未发现问题。")
     answers = [a for a in visit.checklist.answers.all() if a.code in PROBLEMS][:3]
     for answer in answers:
         description, opinion = rng.choice(PROBLEMS[answer.code])
-        services.problem_add(answer=answer, user=lead.supervisor.user, description=description, opinion=opinion)
-    services.checklist_submit(checklist=visit.checklist, user=lead.supervisor.user)
+        visit_services.problem_add(answer=answer, user=lead.supervisor.user, description=description, opinion=opinion)
+    visit_services.checklist_submit(checklist=visit.checklist, user=lead.supervisor.user)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 
-from inspections.selectors import counted_visits
+from inspections.visits.selectors import counted_visits
 from schools.models import SchoolMembership
 from supervision import clock
 

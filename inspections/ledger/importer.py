@@ -32,7 +32,7 @@ from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.models import Office, Supervisor, Zone
 
-from inspections import services
+from inspections.visits import services
 from inspections.ledger import selectors as ledger
 from inspections.tickets import services as ticket_services
 from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod

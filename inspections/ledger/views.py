@@ -28,7 +28,7 @@ from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Office, Zone
 
-from inspections import selectors
+from inspections.visits import selectors
 from inspections.ledger import selectors as ledger
 from inspections.ledger import importer as ledger_import
 from inspections.tickets import rules as rectification

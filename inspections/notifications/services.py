@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from supervision import access, clock
+from supervision import access, clock, queue
 from supervision.site import serving, site_url
 
 from inspections.choices import EscalationLevel
@@ -58,10 +58,8 @@ def emails_on_commit(notifications: list[Notification]) -> None:
     ids = [n.pk for n in notifications]
     if not ids:
         return
-    from inspections.tasks import notification_emails_send_task
-
     site = site_url()  # the links point where the person acting opened the site (supervision.site)
-    transaction.on_commit(lambda: notification_emails_send_task.delay(ids, site), robust=True)
+    queue.enqueue_on_commit("inspections.notification_emails_send", ids, site)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Reading: everyone who oversees the office, and the office's own supervisors (they need the month's
 focus). Editing: the office's admins and director. Scope comes from ``supervision.access`` (a
-missing and a forbidden object both answer 404); writes go through ``inspections.services``.
+missing and a forbidden object both answer 404); writes go through ``inspections.plans.services``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from supervision import access, clock
 from supervision.forms import add_service_errors
 
-from inspections import services
+from inspections.plans import services
 from inspections.choices import Audience
 from inspections.models import Checklist, ChecklistTemplate, Plan, PlanMonth, TemplateItem
 from inspections.plans.forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm

@@ -13,17 +13,19 @@ summary's cut-off), by the dates things happened:
 
 A rate with nothing to divide by is ``None`` and prints 「—」, never 0.0%. A ticket's deadline is the
 one in force (an approved extension moves it); a closed ticket's deadline cannot move any more.
-Draft and reopened checklists' problems count nowhere (``inspections.selectors.counted_tickets``).
+Draft and reopened checklists' problems count nowhere (``counted_tickets`` below).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q
+from dateutil.relativedelta import relativedelta
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import TicketStatus
-from inspections.models import TicketEvent
+from inspections.models import Ticket, TicketEvent
+from inspections.visits.selectors import counted_q
 
 CLOSED = TicketStatus.CLOSED
 
@@ -114,3 +116,13 @@ def statuses_on(ticket_ids, day: dt.date) -> dict[int, str]:
     ):
         status[event["ticket_id"]] = event["to_status"]
     return status
+
+
+def default_deadline(found_on: dt.date) -> dt.date:
+    """限期整改: a month by default."""
+    return found_on + relativedelta(months=1)
+
+
+def counted_tickets() -> QuerySet[Ticket]:
+    """Tickets of the problems that count (a reopened checklist's tickets wait until it is submitted again)."""
+    return Ticket.objects.filter(counted_q("problem__"))

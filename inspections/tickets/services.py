@@ -14,15 +14,34 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from supervision import clock
+from supervision import access, clock
 
 from inspections import calendar
+from inspections.choices import (
+    ExtensionStatus,
+    ProblemSource,
+    RecheckMode,
+    RecheckResult,
+    Severity,
+    TicketAction,
+    TicketStatus,
+)
+from inspections.models import (
+    Evidence,
+    Extension,
+    Problem,
+    Recheck,
+    RecheckPhoto,
+    Ticket,
+    TicketEvent,
+    TicketReport,
+    Visit,
+)
 from inspections.notifications import services as notifications
-from inspections.choices import ExtensionStatus, ProblemSource, RecheckMode, RecheckResult, Severity, TicketAction, TicketStatus
-from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket, TicketEvent, TicketReport
+from inspections.tickets.rules import default_deadline
+from inspections.visits.rules import check_editable
 
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
@@ -52,14 +71,13 @@ def _act_day(ticket: Ticket, *, on: dt.date | None, actor, what: str, not_before
              not_before_what: str = "") -> dt.date:
     """The day an act happened: today, or a day given (within the late-entry window, earlier with 补录),
     never before ``not_before`` (the thing it acts on)."""
-    from inspections.services import entry_date_check
 
     day = on or clock.today()
     if on is not None:
-        entry_date_check(day=day, office=ticket.office, user=actor, field="on", what=what)
+        access.entry_date_check(day=day, office=ticket.office, user=actor, field="on", what=what)
     if not_before is not None and day < not_before:
         raise ValidationError({"on": _("%(what)s %(d)s 不能早于%(before)s %(b)s。") % {
-            "what": what, "d": _date(day), "before": not_before_what, "b": _date(not_before)}})
+            "what": what, "d": calendar.day_label(day), "before": not_before_what, "b": calendar.day_label(not_before)}})
     return day
 
 
@@ -140,7 +158,6 @@ def problem_raise(
     office and zone the school was in on ``found_on``."""
     from schools.selectors import placement_on
 
-    from inspections.services import default_deadline
 
     errors = {}
     placement = placement_on(school, found_on)
@@ -148,7 +165,7 @@ def problem_raise(
         errors["found_on"] = _("发现日期不能晚于今天。")
     elif placement is None:
         errors["found_on"] = _("%(d)s “%(school)s”不在名册中(尚未列入或已停办)。") % {
-            "d": _date(found_on), "school": school.name}
+            "d": calendar.day_label(found_on), "school": school.name}
     if source not in ProblemSource.values or source == ProblemSource.CHECKLIST:
         errors["source"] = _("无效的问题来源。")
     if not description.strip():
@@ -226,7 +243,6 @@ def ticket_report_record_past(*, ticket: Ticket, actor, on: dt.date, text: str, 
     ``text`` says). Only a 补录 holder of the ticket's office; like any report, never before the
     ticket was issued nor before the round's return, never in the future. Nobody is notified: it
     happened long ago."""
-    from supervision import access
 
     if not access.tickets_backfilled_by(actor).filter(pk=ticket.pk).exists():
         raise ValidationError(_("只有有“补录”权限的人员可以补录过去的整改报告。"))
@@ -277,7 +293,7 @@ def ticket_close(*, ticket: Ticket, actor, recheck: Recheck, expected_version: i
         raise ValidationError(_("复查早于最新一次整改报告,请针对最新报告重新复查。"))
     if last_report and last_report.submitted_on and recheck.date < last_report.submitted_on:
         raise ValidationError({"date": _("复查(销号)日期 %(d)s 不能早于整改报告提交日期 %(r)s。") % {
-            "d": _date(recheck.date), "r": _date(last_report.submitted_on)}})
+            "d": calendar.day_label(recheck.date), "r": calendar.day_label(last_report.submitted_on)}})
     return _move(ticket, TicketAction.CLOSED, actor=actor, expected_version=expected_version,
                  note=recheck.notes, ip=ip, on=recheck.date)
 
@@ -405,11 +421,11 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
     else:
         year_end = calendar.school_year_end(day)
         if requested_deadline <= ticket.deadline:
-            errors["requested_deadline"] = _("新的整改期限应晚于当前期限(%(d)s)。") % {"d": _date(ticket.deadline)}
+            errors["requested_deadline"] = _("新的整改期限应晚于当前期限(%(d)s)。") % {"d": calendar.day_label(ticket.deadline)}
         elif requested_deadline > year_end:
             errors["requested_deadline"] = _(
                 "延期不能超过本学年结束(%(d)s);跨学年的问题请与责任督学另行商定整改方案。"
-            ) % {"d": _date(year_end)}
+            ) % {"d": calendar.day_label(year_end)}
     if errors:
         raise ValidationError(errors)
     extension = Extension.objects.create(
@@ -417,7 +433,7 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
         requested_on=day,
     )
     _record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip, on=day,
-            note=_("申请延期至%(d)s:%(reason)s") % {"d": _date(requested_deadline), "reason": extension.reason})
+            note=_("申请延期至%(d)s:%(reason)s") % {"d": calendar.day_label(requested_deadline), "reason": extension.reason})
     return extension
 
 
@@ -447,7 +463,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, note: str = 
         old = ticket.deadline
         ticket.deadline = extension.requested_deadline
         ticket.save(update_fields=["deadline"])
-        text = _("整改期限由%(old)s延至%(new)s") % {"old": _date(old), "new": _date(ticket.deadline)}
+        text = _("整改期限由%(old)s延至%(new)s") % {"old": calendar.day_label(old), "new": calendar.day_label(ticket.deadline)}
         _record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, on=day,
                 note=f"{text}。{note}".rstrip("。") + "。")
     else:
@@ -473,7 +489,6 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     otherwise the re-check is recorded in the history."""
     from supervision.images import image_reencode
 
-    from inspections.services import recheck_record
 
     ticket = _locked(ticket, expected_version)
     if ticket.status == C:
@@ -532,5 +547,38 @@ def tickets_apply_visit_rechecks(*, visit, actor, ip: str | None = None) -> list
     return changed
 
 
-def _date(value: dt.date) -> str:
-    return date_format(value, "DATE_FORMAT")
+@transaction.atomic
+def recheck_record(
+    *, problem: Problem, user, result: str, notes: str = "", visit: Visit | None = None,
+    mode: str = RecheckMode.ON_SITE, date: dt.date | None = None,
+) -> Recheck:
+    """Record a re-check of an earlier problem — during a visit to that school (one per problem
+    and visit; recording again updates it) or on the school's evidence."""
+    if result not in RecheckResult.values:
+        raise ValidationError({"result": _("请选择复查结果。")})
+    if visit is not None:
+        check_editable(visit.checklist, user)
+        if visit.school_id != problem.school_id:
+            raise ValidationError(_("只能复查本校的问题。"))
+        if problem.visit_id == visit.pk:
+            raise ValidationError(_("本次督导发现的问题无需在本次复查。"))
+        date = visit.date
+        mode = RecheckMode.ON_SITE
+    else:
+        if not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists() and not access.may_backfill(
+            user, problem.office_id
+        ):
+            raise ValidationError(_("只有该校的责任督学可以复查。"))
+        date = date or clock.today()
+        if date > clock.today():
+            raise ValidationError({"date": _("复查日期不能晚于今天。")})
+        access.entry_date_check(day=date, office=problem.office, user=user, what=_("复查日期"))
+    if date < problem.found_on:
+        raise ValidationError({"date": _("复查日期 %(d)s 不能早于问题发现日期 %(f)s。") % {
+            "d": calendar.day_label(date), "f": calendar.day_label(problem.found_on)}})
+    values = {"date": date, "mode": mode, "result": result, "notes": notes.strip(), "by": user}
+    if visit is not None:
+        recheck, _created = Recheck.objects.update_or_create(problem=problem, visit=visit, defaults=values)
+    else:
+        recheck = Recheck.objects.create(problem=problem, **values)
+    return recheck

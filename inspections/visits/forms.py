@@ -1,4 +1,4 @@
-"""Forms of the phone checklist: they parse input only; every rule is in ``inspections.services``."""
+"""Forms of the phone checklist: they parse input only; every rule is in ``inspections.visits.services``."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

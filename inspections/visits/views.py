@@ -2,7 +2,7 @@
 
 Every change on the checklist page autosaves through a small endpoint (static/js/checklist.js);
 each endpoint also accepts a plain form post and redirects back to the item, so the page works
-without JavaScript. Scope comes from ``supervision.access``, every write from ``inspections.services``.
+without JavaScript. Scope comes from ``supervision.access``, every write from ``inspections.visits.services``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Supervisor
 
-from inspections import calendar, selectors, services
+from inspections import calendar
+from inspections.visits import selectors
+from inspections.visits import services as visit_services
+from inspections.tickets import services as ticket_services
+from inspections.plans import services as plan_services
+from inspections.tickets import rules as ticket_rules
 from inspections.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
 from inspections.visits.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from inspections.models import ChecklistAnswer, Photo, Problem, Visit
@@ -108,7 +113,7 @@ def visit_start(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            visit = services.visit_start(
+            visit = visit_services.visit_start(
                 user=request.user, school=data["school"], date=data["date"], arrived_at=data["arrived_at"],
                 methods=data["methods"], co_supervisors=data["co_supervisors"],
             )
@@ -158,7 +163,7 @@ def _js_strings() -> dict:
         "uploading": _("上传中… 已完成 %s"),
         "upload_offline": _("离线,照片未上传;恢复网络后请重新选择"),
         "too_big": _("图片过大,上限为 %s MB。"),
-        "too_many": _("每个事项最多上传 %(n)d 张照片。") % {"n": services.MAX_PHOTOS_PER_ITEM},
+        "too_many": _("每个事项最多上传 %(n)d 张照片。") % {"n": visit_services.MAX_PHOTOS_PER_ITEM},
         "progress": _("已填 %s/%s 项"),
         "submit_offline": _("离线:恢复网络、修改全部保存后才能提交。"),
         "post_offline": _("离线,未提交;内容已保留,恢复网络后请再点一次。"),
@@ -179,7 +184,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
     plan_month = checklist.plan_month
     focus_text = ""
     if plan_month:
-        focus_text = plan_month.focus_text(services.audience_of(visit.school))
+        focus_text = plan_month.focus_text(plan_services.audience_of(visit.school))
     context = {
         "visit": visit,
         "checklist": checklist,
@@ -191,7 +196,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
         "focus_text": focus_text,
         "conclusions": [(value, label, CONCLUSION_STYLES[value]) for value, label in Conclusion.choices],
         "results": [(value, label, RESULT_STYLES[value]) for value, label in RecheckResult.choices],
-        "max_photos": services.MAX_PHOTOS_PER_ITEM,
+        "max_photos": visit_services.MAX_PHOTOS_PER_ITEM,
         "is_creator": visit.created_by.user_id == user.pk,
         "server_now": _ms(clock.now()),
         "photo_max_bytes": settings.PHOTO_MAX_UPLOAD_BYTES,
@@ -216,7 +221,7 @@ def _render_detail(request, visit: Visit, *, status: int = 200, **extra):
             if bound and bound[0] == answer.pk:
                 answer.problem_form = bound[1]
             else:
-                answer.problem_form = ProblemForm(initial={"deadline": services.default_deadline(visit.date)})
+                answer.problem_form = ProblemForm(initial={"deadline": ticket_rules.default_deadline(visit.date)})
         # Re-checks of earlier problems belong to the school's routine visits, not to a special inspection.
         is_special = visit.kind == VisitKind.SPECIAL
         context["rechecks"] = [] if is_special else selectors.problems_to_recheck(visit=visit, include_rechecked_here=True)
@@ -248,7 +253,7 @@ def visit_header_save(request, pk):
     if not form.is_valid():
         return _refused(request, visit, form.errors, anchor="visit-header")
     try:
-        visit = services.visit_update(visit=visit, user=request.user, **form.cleaned_data)
+        visit = visit_services.visit_update(visit=visit, user=request.user, **form.cleaned_data)
     except ValidationError as exc:
         return _refused(request, visit, exc, anchor="visit-header")
     return _saved(request, visit, version=visit.updated_at, anchor="visit-header")
@@ -262,7 +267,7 @@ def answer_save(request, pk, answer_pk):
     if not form.is_valid():
         return _refused(request, visit, form.errors, anchor=anchor)
     try:
-        saved = services.answer_save(answer=answer, user=request.user, **form.cleaned_data)
+        saved = visit_services.answer_save(answer=answer, user=request.user, **form.cleaned_data)
     except ValidationError as exc:
         # The phone puts the server's value back (e.g. 发现问题 stays while problems are recorded).
         return _refused(request, visit, exc, anchor=anchor, current={"conclusion": answer.conclusion})
@@ -279,7 +284,7 @@ def recheck_save(request, pk, problem_pk):
     form = RecheckForm(request.POST)
     form.is_valid()
     try:
-        recheck = services.recheck_record(
+        recheck = ticket_services.recheck_record(
             problem=problem, user=request.user, visit=visit,
             result=form.cleaned_data.get("result", ""), notes=form.cleaned_data.get("notes", ""),
         )
@@ -295,7 +300,7 @@ def _photos_html(request, visit: Visit, answer: ChecklistAnswer) -> str:
     return render_to_string(
         "inspections/partials/checklist_photos.html",
         {"visit": visit, "a": answer, "editable": True,
-         "max_photos": services.MAX_PHOTOS_PER_ITEM},
+         "max_photos": visit_services.MAX_PHOTOS_PER_ITEM},
         request=request,
     )
 
@@ -308,7 +313,7 @@ def photo_upload(request, pk, answer_pk):
     if upload is None:
         return _refused(request, visit, ValidationError(_("请选择一张照片。")), anchor=anchor)
     try:
-        services.photo_add(answer=answer, user=request.user, upload=upload)
+        visit_services.photo_add(answer=answer, user=request.user, upload=upload)
     except ValidationError as exc:
         return _refused(request, visit, exc, anchor=anchor)
     return _saved(request, visit, anchor=anchor, html=_photos_html(request, visit, answer))
@@ -329,7 +334,7 @@ def _delete_from_item(request, pk, model, obj_pk, delete, partial):
 @login_required
 @require_POST
 def photo_delete(request, pk, photo_pk):
-    return _delete_from_item(request, pk, Photo, photo_pk, lambda p, user: services.photo_delete(photo=p, user=user), _photos_html)
+    return _delete_from_item(request, pk, Photo, photo_pk, lambda p, user: visit_services.photo_delete(photo=p, user=user), _photos_html)
 
 
 @login_or_token_required
@@ -360,7 +365,7 @@ def problem_add(request, pk, answer_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.problem_add(
+            visit_services.problem_add(
                 answer=answer, user=request.user, description=data["description"], opinion=data["opinion"],
                 severity=data["severity"], deadline=data["deadline"],
             )
@@ -382,7 +387,7 @@ def problem_add(request, pk, answer_pk):
 @require_POST
 def problem_delete(request, pk, problem_pk):
     return _delete_from_item(
-        request, pk, Problem, problem_pk, lambda p, user: services.problem_delete(problem=p, user=user), _problems_html
+        request, pk, Problem, problem_pk, lambda p, user: visit_services.problem_delete(problem=p, user=user), _problems_html
     )
 
 
@@ -394,7 +399,7 @@ def problem_delete(request, pk, problem_pk):
 def checklist_submit(request, pk):
     visit = _editable_visit_or_404(request, pk)
     try:
-        services.checklist_submit(checklist=visit.checklist, user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
+        visit_services.checklist_submit(checklist=visit.checklist, user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
     except ValidationError as exc:
         return _render_detail(request, visit, status=400, submit_errors=exc.messages)
     messages.success(request, _("清单已提交并锁定。"))
@@ -408,7 +413,7 @@ def checklist_reopen(request, pk):
     form = ReopenForm(request.POST)
     form.is_valid()
     try:
-        services.checklist_reopen(checklist=visit.checklist, user=request.user, reason=form.cleaned_data["reason"])
+        visit_services.checklist_reopen(checklist=visit.checklist, user=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         form.add_error("reason" if hasattr(exc, "error_dict") else None, exc.messages)
         return _render_detail(request, visit, status=400, reopen_form=form)
@@ -422,7 +427,7 @@ def visit_discard(request, pk):
     visit = _editable_visit_or_404(request, pk)
     school = visit.school.name
     try:
-        services.visit_discard(visit=visit, user=request.user)
+        visit_services.visit_discard(visit=visit, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(visit)

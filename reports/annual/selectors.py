@@ -1,6 +1,6 @@
 """Reads of the year-end summary: every figure it prints, from the year's data.
 
-Counting rules (those of ``inspections.selectors`` and ``inspections.tickets.rules``, over a year up to
+Counting rules (those of ``inspections.visits.selectors`` and ``inspections.tickets.rules``, over a year up to
 a cut-off date ``until`` — the one cut-off rule: everything is counted by the day it happened, up to
 and including ``until``, whenever it was entered):
 - only routine visits (经常性督导) with a submitted checklist count; a joint visit is one school
@@ -38,7 +38,7 @@ from inspections import calendar
 from inspections.tickets import rules as rectification
 from inspections.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, MonthlySummary, Problem, TicketReport, Visit
-from inspections.selectors import counted_q, counted_visits
+from inspections.visits.selectors import counted_q, counted_visits
 from schools.models import SchoolMembership
 from supervision import clock
 from supervision.models import Office, Zone, ZoneAssignment

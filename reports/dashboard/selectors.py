@@ -1,7 +1,7 @@
 """Reads of the director's dashboard (督导数据看板): every figure is aggregated in the database, grouped
 by month, zone, office or school, so a page costs the same number of queries whatever the data size.
 
-Counting rules (inspections.selectors, inspections.tickets.rules — each figure defined once):
+Counting rules (inspections.visits.selectors, inspections.tickets.rules — each figure defined once):
 - visits: routine visits (经常性督导) with a submitted checklist; a joint visit is one visit and one
   人次 per supervisor present; a visit and a problem count for the zone of their day (Visit.zone,
   Problem.zone), so a school moved mid-year leaves its earlier visits and problems with the zone
@@ -28,7 +28,7 @@ from inspections import calendar
 from inspections.tickets import rules as rectification
 from inspections.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, Problem, Ticket, Visit
-from inspections.selectors import counted_q, counted_visits
+from inspections.visits.selectors import counted_q, counted_visits
 from inspections.tickets.services import is_overdue as ticket_overdue
 from schools.models import School
 from schools.selectors import members_on, periods_between

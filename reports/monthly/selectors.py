@@ -31,7 +31,7 @@ from inspections import calendar
 from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, TicketStatus
 from inspections.models import ChecklistAnswer, Problem, Visit
-from inspections.selectors import counted_visits
+from inspections.visits.selectors import counted_visits
 from schools.models import SchoolMembership
 from supervision import clock
 from supervision.models import Zone, ZoneAssignment

@@ -70,10 +70,9 @@ def zone_monthly_report_file(
     its month began). Only the zone's lead supervisor files (or a 补录 holder entering the past).
     ``built_at`` is the draft the lead looked at: if it was rebuilt since, nothing is filed and they
     are asked to check it again."""
-    from inspections.services import entry_date_check, may_backfill
 
     report = ZoneMonthlyReport.objects.select_for_update().select_related("office").get(pk=report.pk)
-    if not access.monthly_report_zones_filed_by(user).filter(pk=report.zone_id).exists() and not may_backfill(
+    if not access.monthly_report_zones_filed_by(user).filter(pk=report.zone_id).exists() and not access.may_backfill(
         user, report.office_id
     ):
         raise ValidationError(_("只有本责任区的组长可以报送月报表。"))
@@ -82,7 +81,7 @@ def zone_monthly_report_file(
     if built_at is not None and abs((report.built_at - built_at).total_seconds()) >= 0.001:
         raise ValidationError(_("月报表草稿已重新生成,请核对最新数据后再报送。"))
     day = on or clock.today()
-    entry_date_check(day=day, office=report.office, user=user, field="on", what=_("报送日期"))
+    access.entry_date_check(day=day, office=report.office, user=user, field="on", what=_("报送日期"))
     if day < dt.date(report.year, report.month, 1):
         raise ValidationError({"on": _("%(y)d年%(m)d月的月报表不能在该月开始前报送。") % {"y": report.year, "m": report.month}})
     report.status = ZoneMonthlyReportStatus.FILED

@@ -8,7 +8,7 @@ from PIL import Image
 
 from django.utils import timezone
 
-from inspections import services as inspection_services
+from inspections.coverage import services as inspection_services
 from inspections.tickets import services as ticket_services
 from inspections.choices import EscalationLevel, EscalationStatus, RecheckResult
 from inspections.models import Escalation, Ticket

@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from inspections import services as inspection_services
+from inspections.visits import services as inspection_services
 from inspections.campaigns import services
 from inspections.campaigns.choices import CampaignTopic, SchoolSelection
 from inspections.choices import Conclusion

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from inspections import selectors as inspection_selectors
+from inspections.coverage import selectors as coverage_selectors
+from inspections.visits import selectors as visit_selectors
 from inspections.campaigns import services
 from inspections.campaigns.choices import SchoolSelection
 from inspections.campaigns.models import Campaign, CampaignSchool
@@ -132,14 +133,14 @@ def test_special_visits_do_not_count_for_coverage_or_person_visits(world):
     today = timezone.localdate()
     campaign = campaign_made(world)
     special_visit_filled(campaign, user=world["sup_a1"].user, school=world["schools"]["a1"])
-    coverage = inspection_selectors.coverage_for_month(
-        scope=inspection_selectors.RosterScope(offices=[world["county_a"].pk]), year=today.year, month=today.month,
+    coverage = coverage_selectors.coverage_for_month(
+        scope=coverage_selectors.RosterScope(offices=[world["county_a"].pk]), year=today.year, month=today.month,
         today=today,
     )
     a1 = next(s for z in coverage.zones for s in z.schools if s.pk == world["schools"]["a1"].pk)
     assert getattr(a1, "visit_count", 0) == 0
-    figures = inspection_selectors.monthly_summary_figures(supervisor=world["sup_a1"], year=today.year, month=today.month)
-    assert not inspection_selectors.counted_visits().exists()
+    figures = coverage_selectors.monthly_summary_figures(supervisor=world["sup_a1"], year=today.year, month=today.month)
+    assert not visit_selectors.counted_visits().exists()
     f.visit_filled(user=world["sup_a1"].user, school=world["schools"]["a1"])
-    assert inspection_selectors.counted_visits().count() == 1
+    assert visit_selectors.counted_visits().count() == 1
     assert figures  # computed without the special visit

@@ -10,7 +10,8 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from inspections import selectors, services
+from inspections.coverage import selectors
+from inspections.visits import services
 from inspections.choices import ChecklistStatus, Conclusion
 from inspections.models import ChecklistAnswer, Photo, Problem, Recheck, Visit
 from tests.factories import PASSWORD

@@ -14,7 +14,9 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from inspections import services
+from inspections.visits import services as visit_services
+from inspections.plans import services as plan_services
+from inspections.coverage import services as coverage_services
 from inspections.choices import Audience, ChecklistStatus, Conclusion
 from inspections.models import ChecklistReopening, ChecklistTemplate, MonthlySummary, Photo, Plan, Problem, Visit
 from supervision import access
@@ -42,10 +44,10 @@ def loop(world, today):
     """This year's plans of both counties and a month of visits: sup_a1 submitted a1 (one problem)
     and has drafts at a1 (one problem) and a2; sup_a2 submitted a3; sup_b1 submitted b1 (one problem)."""
     s = world["schools"]
-    plans = {key: services.plan_create(office=world[key], year=today.year) for key in ("county_a", "county_b")}
+    plans = {key: plan_services.plan_create(office=world[key], year=today.year) for key in ("county_a", "county_b")}
     a1 = f.visit_filled(user=world["sup_a1"].user, school=s["a1"], problems=1)
     a1_draft = f.visit_filled(user=world["sup_a1"].user, school=s["a1"], submit=False)
-    services.problem_add(
+    visit_services.problem_add(
         answer=a1_draft.checklist.answers.first(), user=world["sup_a1"].user, description="草稿中的问题", opinion="整改"
     )
     return {
@@ -124,8 +126,8 @@ def test_each_role_reads_exactly_the_plans_in_its_scope(world, loop, today, role
 
 def test_a_plan_shows_its_twelve_months_and_every_month_topics(world, loop, today):
     plan = loop["plans"]["county_a"]
-    services.plan_save(plan=plan, title=plan.title, monthly_topics="新冠病毒感染防控\n“双减”工作落实")
-    services.plan_month_save(
+    plan_services.plan_save(plan=plan, title=plan.title, monthly_topics="新冠病毒感染防控\n“双减”工作落实")
+    plan_services.plan_month_save(
         plan_month=plan.months.get(month=5), school_focus="学生课业负担", kindergarten_focus="杜绝小学化倾向",
         other_tasks="月例会", school_item_codes=["S4"], kindergarten_item_codes=["K2"],
     )
@@ -140,7 +142,7 @@ def test_a_plan_shows_its_twelve_months_and_every_month_topics(world, loop, toda
 
 
 def test_director_creates_next_years_plan_copied_from_this_year(world, loop, today):
-    services.plan_month_save(
+    plan_services.plan_month_save(
         plan_month=loop["plans"]["county_a"].months.get(month=3), school_focus="校园安全", kindergarten_focus="",
         other_tasks="", school_item_codes=["S6"], kindergarten_item_codes=[],
     )
@@ -154,7 +156,7 @@ def test_director_creates_next_years_plan_copied_from_this_year(world, loop, tod
 
 
 def test_a_plan_can_start_empty_instead_of_copied(world, loop, today):
-    services.plan_month_save(
+    plan_services.plan_month_save(
         plan_month=loop["plans"]["county_a"].months.get(month=3), school_focus="校园安全", kindergarten_focus="",
         other_tasks="", school_item_codes=["S6"], kindergarten_item_codes=[],
     )
@@ -381,11 +383,11 @@ def test_a_supervisor_of_another_zone_gets_404_on_a_colleagues_visit(world, loop
 def test_a_visit_shows_its_checklist_items_photos_and_problems(world, loop):
     visit = loop["a1"]
     answer = first_answer(visit)
-    services.checklist_reopen(checklist=visit.checklist, user=world["sup_a1"].user, reason="补拍照片")
-    photo = services.photo_add(
+    visit_services.checklist_reopen(checklist=visit.checklist, user=world["sup_a1"].user, reason="补拍照片")
+    photo = visit_services.photo_add(
         answer=answer, user=world["sup_a1"].user, upload=SimpleUploadedFile("gate.png", png_bytes(), "image/png")
     )
-    services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
     client = api_as(world, "school_user_a1")
     body = client.get(detail(VISITS, visit)).json()
     assert (body["school_name"], body["zone_name"], body["office_name"]) == ("柳河县第一小学", "城区第一责任区", A)
@@ -413,8 +415,8 @@ def test_a_visit_shows_its_checklist_items_photos_and_problems(world, loop):
 
 def test_this_months_focus_items_and_every_month_topics_are_marked(world, loop, today):
     plan = loop["plans"]["county_a"]
-    services.plan_save(plan=plan, title=plan.title, monthly_topics="“双减”工作落实")
-    services.plan_month_save(
+    plan_services.plan_save(plan=plan, title=plan.title, monthly_topics="“双减”工作落实")
+    plan_services.plan_month_save(
         plan_month=plan.months.get(month=today.month), school_focus="", kindergarten_focus="", other_tasks="",
         school_item_codes=["S6"], kindergarten_item_codes=[],
     )
@@ -536,7 +538,7 @@ def test_rechecking_last_months_problem_during_a_visit_closes_it_when_the_checkl
     # The ticket closes (销号) when the visit's checklist is submitted, not while it is a draft.
     assert old.pk in [p["id"] for p in client.get(PROBLEMS, {"is_open": "true"}).json()["results"]]
     for answer in loop["a1_draft"].checklist.answers.filter(conclusion=""):
-        services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
+        visit_services.answer_save(answer=answer, user=user, conclusion=Conclusion.OK)
     assert client.post(detail(VISITS, loop["a1_draft"], "submit/")).status_code == 200
     assert old.pk not in [p["id"] for p in client.get(PROBLEMS, {"is_open": "true"}).json()["results"]]
     body = client.get(detail(PROBLEMS, old)).json()
@@ -558,7 +560,7 @@ def test_a_problem_and_a_photo_are_deleted_while_the_checklist_is_a_draft(world,
     visit = loop["a1_draft"]
     client = api_as(world, "sup_a1")
     problem = visit.problems.get()
-    photo = services.photo_add(
+    photo = visit_services.photo_add(
         answer=problem.answer, user=world["sup_a1"].user, upload=SimpleUploadedFile("p.png", png_bytes(), "image/png")
     )
     assert client.delete(detail(VISITS, loop["a1"], f"problems/{problem.pk}/")).status_code == 404  # another visit's URL
@@ -806,7 +808,7 @@ def test_problem_list_filters_by_school_zone_item_severity_month_and_state(world
 
 
 def save_summary(world, today, who="sup_a1", submit=False, text="本月完成责任区学校督导。"):
-    return services.monthly_summary_save(supervisor=world[who], year=today.year, month=today.month, text=text, submit=submit)
+    return coverage_services.monthly_summary_save(supervisor=world[who], year=today.year, month=today.month, text=text, submit=submit)
 
 
 def test_a_supervisor_writes_and_submits_their_monthly_summary(world, loop, today):
@@ -905,7 +907,7 @@ def test_summary_list_filters_by_office_month_and_state(world, today):
     save_summary(world, today, submit=True)
     save_summary(world, today, who="sup_b1")
     last = today - relativedelta(months=1)
-    services.monthly_summary_save(supervisor=world["sup_b1"], year=last.year, month=last.month, text="上月", submit=True)
+    coverage_services.monthly_summary_save(supervisor=world["sup_b1"], year=last.year, month=last.month, text="上月", submit=True)
     client = api_as(world, "city_viewer")
     key = lambda r: f"{r['supervisor_name']}:{r['month']}"  # noqa: E731
     assert rows(client.get(SUMMARIES, {"office": world["county_b"].pk}), key) == [f"赵督学:{last.month}"]
@@ -971,8 +973,8 @@ def grow_loop(world):
     grow_world(world)
     today = timezone.localdate()
     for office in access.offices_overseen_by(world["province_viewer"]).exclude(plans__year=today.year):
-        services.plan_create(office=office, year=today.year)
-    services.plan_create(office=world["county_a"], year=today.year - 1)
+        plan_services.plan_create(office=office, year=today.year)
+    plan_services.plan_create(office=world["county_a"], year=today.year - 1)
     f.visit_filled(user=world["sup_a1"].user, school=world["schools"]["a1"], problems=2)
     for assignment in ZoneAssignment.objects.current().filter(zone__office=world["county_a"]).exclude(
         zone__in=[world["zone_a1"], world["zone_a2"]]
@@ -980,7 +982,7 @@ def grow_loop(world):
         school = School.objects.current(zone=assignment.zone).first()
         f.visit_filled(user=assignment.supervisor.user, school=school, problems=2)
         f.visit_filled(user=assignment.supervisor.user, school=school, problems=1, submit=False)
-        services.monthly_summary_save(
+        coverage_services.monthly_summary_save(
             supervisor=assignment.supervisor, year=today.year, month=today.month, text="总结", submit=True
         )
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from inspections import services
+from inspections.visits import services
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
 from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketStatus

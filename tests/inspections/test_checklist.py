@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from inspections import services
+from inspections.visits import services as visit_services
+from inspections.plans import services as plan_services
 from inspections.choices import ChecklistStatus, Conclusion, RecheckResult
 from inspections.models import ChecklistAnswer, ChecklistReopening, Problem, Recheck, Visit
 
@@ -29,20 +30,20 @@ def _media(settings, tmp_path):
 
 def start(world, who="sup_a1", school="a1", date=None, **kwargs):
     kwargs.setdefault("methods", ["campus_walk"])
-    return services.visit_start(
+    return visit_services.visit_start(
         user=world[who].user, school=world["schools"][school], date=date or timezone.localdate(), **kwargs
     )
 
 
 def answer_all(visit, conclusion=Conclusion.OK):
     for answer in visit.checklist.answers.all():
-        services.answer_save(answer=answer, user=visit.created_by.user, conclusion=conclusion)
+        visit_services.answer_save(answer=answer, user=visit.created_by.user, conclusion=conclusion)
 
 
 def submitted(world, **kwargs):
     visit = start(world, **kwargs)
     answer_all(visit)
-    services.checklist_submit(checklist=visit.checklist, user=visit.created_by.user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=visit.created_by.user)
     return visit
 
 
@@ -74,10 +75,10 @@ def sup(world, client):
 
 def test_checklist_page_lists_focus_items_first_then_monthly_topics_then_the_rest(world, sup):
     today = timezone.localdate()
-    plan = services.plan_create(office=world["county_a"], year=today.year)
+    plan = plan_services.plan_create(office=world["county_a"], year=today.year)
     plan.monthly_topics = "新冠病毒感染防控\n“双减”工作落实"
     plan.save()
-    services.plan_month_save(
+    plan_services.plan_month_save(
         plan_month=plan.months.get(month=today.month), school_focus="校园安全与交通安全,食品卫生", kindergarten_focus="",
         other_tasks="", school_item_codes=["S6", "S7"], kindergarten_item_codes=[],
     )
@@ -96,7 +97,7 @@ def test_checklist_page_lists_focus_items_first_then_monthly_topics_then_the_res
 def test_autosave_of_a_conclusion_answers_with_the_time_and_keeps_the_notes(world, sup):
     visit = start(world)
     answer = visit.checklist.answers.first()
-    services.answer_save(answer=answer, user=world["sup_a1"].user, notes="查阅了制度汇编")
+    visit_services.answer_save(answer=answer, user=world["sup_a1"].user, notes="查阅了制度汇编")
     response = sup.post(url("answer_save", visit, answer.pk), {"_fields": "conclusion", "conclusion": "ok"}, **JSON)
     assert response.status_code == 200
     body = response.json()
@@ -196,7 +197,7 @@ def test_a_problem_without_description_is_refused_and_what_was_typed_is_kept(wor
 def test_an_item_with_problems_cannot_be_switched_to_no_problem(world, sup):
     visit = start(world)
     answer = visit.checklist.answers.get(code="S6")
-    services.problem_add(answer=answer, user=world["sup_a1"].user, description="消防通道堵塞", opinion="立即清理")
+    visit_services.problem_add(answer=answer, user=world["sup_a1"].user, description="消防通道堵塞", opinion="立即清理")
     response = sup.post(url("answer_save", visit, answer.pk), {"_fields": "conclusion", "conclusion": "ok"}, **JSON)
     assert response.status_code == 400
     assert response.json()["current"] == {"conclusion": "problem"}
@@ -214,7 +215,7 @@ def test_an_unanswered_item_blocks_submit_and_is_named_with_the_draft_intact(wor
     visit = start(world)
     answer_all(visit)
     last = visit.checklist.answers.get(code="S8")
-    services.answer_save(answer=last, user=world["sup_a1"].user, conclusion="", notes="只看了一半")
+    visit_services.answer_save(answer=last, user=world["sup_a1"].user, conclusion="", notes="只看了一半")
     response = sup.post(url("checklist_submit", visit))
     assert response.status_code == 400
     page = response.content.decode()
@@ -229,7 +230,7 @@ def test_problem_found_without_a_problem_recorded_and_no_method_block_submit(wor
     visit = start(world, methods=[])
     answer_all(visit)
     answer = visit.checklist.answers.get(code="S3")
-    services.answer_save(answer=answer, user=world["sup_a1"].user, conclusion=Conclusion.PROBLEM)
+    visit_services.answer_save(answer=answer, user=world["sup_a1"].user, conclusion=Conclusion.PROBLEM)
     page = sup.post(url("checklist_submit", visit)).content.decode()
     assert "以下事项标记为“发现问题”但未记录问题:课程开设和课堂教学" in page
     assert "请至少选择一种督导方式" in page
@@ -287,7 +288,7 @@ def test_a_director_reads_the_checklist_but_cannot_reopen_it(world, client):
 def test_a_template_wording_change_after_submit_leaves_the_submitted_checklist_unchanged(world, sup):
     visit = submitted(world)
     item = visit.checklist.template.items.get(code="S1")
-    services.template_item_save(template=item.template, item=item, code="S1", title="依法治校与内部管理")
+    plan_services.template_item_save(template=item.template, item=item, code="S1", title="依法治校与内部管理")
     page = sup.get(url("visit_detail", visit)).content.decode()
     assert "校务管理和制度执行" in page and "依法治校与内部管理" not in page
     assert f"v{visit.checklist.template_version}" in page
@@ -314,7 +315,7 @@ def test_last_months_problems_are_listed_for_recheck_and_the_result_is_recorded(
     today = timezone.localdate()
     earlier = start(world, date=today - relativedelta(months=1))
     answer = earlier.checklist.answers.get(code="S6")
-    problem = services.problem_add(answer=answer, user=world["sup_a1"].user, description="围墙破损", opinion="修缮围墙")
+    problem = visit_services.problem_add(answer=answer, user=world["sup_a1"].user, description="围墙破损", opinion="修缮围墙")
     visit = start(world)
     page = sup.get(url("visit_detail", visit)).content.decode()
     assert "复查上月问题" in page and "围墙破损" in page and "修缮围墙" in page
@@ -340,11 +341,11 @@ def _with_history(world, school, problems):
     today, user = timezone.localdate(), world["sup_a1"].user
     earlier = start(world, school=school, date=today - relativedelta(months=1))
     for answer in list(earlier.checklist.answers.all())[:problems]:
-        services.problem_add(answer=answer, user=user, description="旧问题", opinion="整改")
+        visit_services.problem_add(answer=answer, user=user, description="旧问题", opinion="整改")
     visit = start(world, school=school)
     answer_all(visit, Conclusion.UNCHECKED)
-    services.checklist_submit(checklist=visit.checklist, user=user)
-    services.checklist_reopen(checklist=visit.checklist, user=user, reason="补充照片")
+    visit_services.checklist_submit(checklist=visit.checklist, user=user)
+    visit_services.checklist_reopen(checklist=visit.checklist, user=user, reason="补充照片")
     return visit
 
 
@@ -355,7 +356,7 @@ def test_the_checklist_page_runs_the_same_number_of_queries_for_more_items_photo
     with CaptureQueriesContext(connection) as small_ctx:
         assert sup.get(url("visit_detail", small)).status_code == 200
     # The larger one: the plan adds three monthly topics, and four items get two photos and a problem each.
-    plan = services.plan_create(office=world["county_a"], year=timezone.localdate().year)
+    plan = plan_services.plan_create(office=world["county_a"], year=timezone.localdate().year)
     plan.monthly_topics = "疫情防控\n双减\n校园欺凌防治"
     plan.save()
     big = _with_history(world, "a2", problems=3)
@@ -364,8 +365,8 @@ def test_the_checklist_page_runs_the_same_number_of_queries_for_more_items_photo
     for n, answer in enumerate(big.checklist.answers.all()[:4]):
         for m in range(2):
             upload = SimpleUploadedFile(f"{n}{m}.png", png_bytes(color=(n, m, 9)))
-            services.photo_add(answer=answer, user=user, upload=upload)
-        services.problem_add(answer=answer, user=user, description=f"问题{n}", opinion="整改")
+            visit_services.photo_add(answer=answer, user=user, upload=upload)
+        visit_services.problem_add(answer=answer, user=user, description=f"问题{n}", opinion="整改")
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         response = sup.get(url("visit_detail", big))
     page = response.content.decode()

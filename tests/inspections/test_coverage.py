@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from inspections import selectors, services
+from inspections.coverage import selectors
+from inspections.plans import services
 from inspections.coverage.views import shift_month
 from schools.models import School
 from supervision.models import ZoneAssignment

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from inspections.choices import EscalationLevel, EscalationStatus
 from inspections.models import Escalation, Notification
-from inspections.tasks import daily_rectification_checks
+from inspections.escalations.tasks import daily_rectification_checks
 from supervision.celery import app as celery_app
 from tests import factories as f
 
@@ -25,7 +25,7 @@ def test_the_beat_schedule_runs_the_daily_check_every_morning_at_half_past_seven
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
     celery_app.loader.import_default_modules()  # what a worker does at start: autodiscover the tasks
     registered = celery_app.tasks[TASK]
-    assert registered.run.__module__ == "inspections.tasks" and registered.run.__name__ == "daily_rectification_checks"
+    assert registered.run.__module__ == "inspections.escalations.tasks" and registered.run.__name__ == "daily_rectification_checks"
     assert daily_rectification_checks.name == TASK
 
 

@@ -8,7 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from inspections import calendar, selectors, services
+from inspections import calendar
+from inspections.coverage import selectors
+from inspections.visits import services as visit_services
+from inspections.coverage import services as coverage_services
 from inspections.escalations import services as escalations
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
@@ -28,13 +31,13 @@ def test_half_past_midnight_on_new_years_day_is_already_the_new_year_for_every_r
     assert dt.datetime.now(dt.timezone.utc).date() == dt.date(2026, 12, 31)  # what the server sees
     assert clock.today() == dt.date(2027, 1, 1)
     sup = world["sup_a1"].user
-    visit = services.visit_start(user=sup, school=world["schools"]["a1"], date=dt.date(2027, 1, 1))
+    visit = visit_services.visit_start(user=sup, school=world["schools"]["a1"], date=dt.date(2027, 1, 1))
     assert visit.date == dt.date(2027, 1, 1)
     with pytest.raises(ValidationError, match="督导日期不能晚于今天"):
-        services.visit_start(user=sup, school=world["schools"]["a2"], date=dt.date(2027, 1, 2))
+        visit_services.visit_start(user=sup, school=world["schools"]["a2"], date=dt.date(2027, 1, 2))
     # The late-entry window (this month and last) reaches back to 1 December of the old year.
     assert calendar.earliest_entry(clock.today(), 1) == dt.date(2026, 12, 1)
-    services.visit_start(user=sup, school=world["schools"]["a2"], date=dt.date(2026, 12, 1))
+    visit_services.visit_start(user=sup, school=world["schools"]["a2"], date=dt.date(2026, 12, 1))
     # The home is January's to-do; the coverage page opens on January and refuses February.
     client.force_login(sup)
     assert "1月 · 距27日报送还有 26 天" in client.get(reverse("supervisor_home")).content.decode()
@@ -49,9 +52,9 @@ def test_half_past_midnight_on_new_years_day_is_already_the_new_year_for_every_r
 def test_half_past_eleven_on_new_years_eve_is_still_december(client, world):
     assert clock.today() == dt.date(2026, 12, 31)
     with pytest.raises(ValidationError, match="督导日期不能晚于今天"):
-        services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(2027, 1, 1))
+        visit_services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(2027, 1, 1))
     with pytest.raises(ValidationError, match="不能填写未来月份的总结"):
-        services.monthly_summary_save(supervisor=world["sup_a1"], year=2027, month=1, text="总结")
+        coverage_services.monthly_summary_save(supervisor=world["sup_a1"], year=2027, month=1, text="总结")
     with pytest.raises(ValidationError, match="不能生成未来月份的月报表"):
         monthly_services.zone_monthly_report_build(zone=world["zone_a1"], year=2027, month=1)
     # December's report is counted as at today, its last day.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
 
-from inspections import services
+from inspections.visits import services
 from inspections.ledger import importer as ledger_import
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification

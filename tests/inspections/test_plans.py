@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
+from inspections.plans import services as plan_services
+from inspections.visits import services as visit_services
 from inspections.choices import Audience, VisitMethod
 from inspections.demo.plans import demo_plan_build
 from inspections.models import ChecklistAnswer, ChecklistTemplate, Plan, PlanMonth, TemplateItem
@@ -28,9 +29,9 @@ def post(client, user, url, data):
 @pytest.fixture
 def plan(world):
     """County A's plan for this year: March focuses on S6 and K1, topic 双减."""
-    plan = services.plan_create(office=world["county_a"], year=timezone.localdate().year)
-    services.plan_save(plan=plan, title=plan.title, monthly_topics="“双减”工作落实")
-    services.plan_month_save(
+    plan = plan_services.plan_create(office=world["county_a"], year=timezone.localdate().year)
+    plan_services.plan_save(plan=plan, title=plan.title, monthly_topics="“双减”工作落实")
+    plan_services.plan_month_save(
         plan_month=plan.months.get(month=3), school_focus="校园及周边安全", kindergarten_focus="依法办园",
         other_tasks="责任督学月例会", school_item_codes=["S6"], kindergarten_item_codes=["K1"],
     )
@@ -39,16 +40,16 @@ def plan(world):
 
 def school_template(world, year=None):
     year = year or timezone.localdate().year
-    return services.template_ensure(office=world["county_a"], year=year, audience=Audience.SCHOOL)
+    return plan_services.template_ensure(office=world["county_a"], year=year, audience=Audience.SCHOOL)
 
 
 # --- Creating a plan ------------------------------------------------------------------------------
 
 def test_new_plan_copies_last_years_months_and_topics(client, world):
     this_year = timezone.localdate().year
-    last = services.plan_create(office=world["county_a"], year=this_year - 1)
-    services.plan_save(plan=last, title=last.title, monthly_topics="新冠病毒感染防控\n“双减”工作落实")
-    services.plan_month_save(
+    last = plan_services.plan_create(office=world["county_a"], year=this_year - 1)
+    plan_services.plan_save(plan=last, title=last.title, monthly_topics="新冠病毒感染防控\n“双减”工作落实")
+    plan_services.plan_month_save(
         plan_month=last.months.get(month=5), school_focus="学生课业负担", kindergarten_focus="杜绝小学化倾向",
         other_tasks="月例会", school_item_codes=["S4"], kindergarten_item_codes=["K2"],
     )
@@ -121,7 +122,7 @@ def test_an_unknown_item_code_is_refused_and_the_month_is_unchanged(client, worl
 
 def test_the_plan_service_refuses_codes_of_the_other_audience(world, plan):
     with pytest.raises(ValidationError, match="K1"):
-        services.plan_month_save(
+        plan_services.plan_month_save(
             plan_month=plan.months.get(month=4), school_focus="", kindergarten_focus="", other_tasks="",
             school_item_codes=["K1"], kindergarten_item_codes=[],
         )
@@ -211,7 +212,7 @@ def test_school_user_gets_404_on_plan_and_template_pages(client, world, plan):
 
 def test_template_list_shows_each_years_templates_with_version(client, world, plan):
     template = school_template(world)
-    services.template_item_save(template=template, item=template.items.get(code="S1"), code="S1", title="校务管理")
+    plan_services.template_item_save(template=template, item=template.items.get(code="S1"), code="S1", title="校务管理")
     body = get(client, world["city_viewer"], reverse("inspections:template_list")).content.decode()
     assert reverse("inspections:template_detail", args=[template.pk]) in body
     assert "第2版 · 8项" in body and "第1版 · 6项" in body
@@ -221,7 +222,7 @@ def test_template_list_shows_each_years_templates_with_version(client, world, pl
 def test_admin_creates_a_years_template_on_demand_from_the_previous_year(client, world):
     year = timezone.localdate().year
     old = school_template(world, year - 1)
-    services.template_item_save(template=old, code="S9", title="课后服务")
+    plan_services.template_item_save(template=old, code="S9", title="课后服务")
     response = post(client, world["admin_a"], reverse("inspections:template_ensure"),
                     {"office": world["county_a"].pk, "year": year, "audience": Audience.SCHOOL})
     new = ChecklistTemplate.objects.get(office=world["county_a"], year=year, audience=Audience.SCHOOL)
@@ -231,8 +232,8 @@ def test_admin_creates_a_years_template_on_demand_from_the_previous_year(client,
 
 def test_editing_an_item_bumps_the_version_and_started_checklists_keep_their_wording(client, world):
     template = school_template(world)
-    services.template_item_save(template=template, item=template.items.get(code="S6"), code="S6", title="校园及周边安全")
-    visit = services.visit_start(
+    plan_services.template_item_save(template=template, item=template.items.get(code="S6"), code="S6", title="校园及周边安全")
+    visit = visit_services.visit_start(
         user=world["sup_a1"].user, school=world["schools"]["a1"], date=timezone.localdate(),
         methods=[VisitMethod.CAMPUS_WALK],
     )
@@ -353,7 +354,7 @@ def test_demo_plan_focus_reaches_a_march_checklist(world, instant):
     assert today.year - 1 in years
     for year in years:
         with f.on_day(dt.date(year, 3, 10)):
-            visit = services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
+            visit = visit_services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=dt.date(year, 3, 10))
         assert visit.checklist.plan_month.plan.year == year and visit.checklist.plan_month.month == 3
         answers = ChecklistAnswer.objects.filter(checklist__visit=visit)
         assert sorted(answers.filter(is_focus=True, source="standing").values_list("code", flat=True)) == ["S6", "S7"]
@@ -366,9 +367,9 @@ def _more_items(world, plan, n):
     """Grow the plan and the template: more focus codes per month and more items."""
     school = school_template(world, plan.year)
     for k in range(n):
-        services.template_item_save(template=school, code=f"X{k}", title=f"附加事项{k}", sub_points="一\n二")
+        plan_services.template_item_save(template=school, code=f"X{k}", title=f"附加事项{k}", sub_points="一\n二")
     for entry in plan.months.all():
-        services.plan_month_save(
+        plan_services.plan_month_save(
             plan_month=entry, school_focus="重点", kindergarten_focus="重点", other_tasks="月例会",
             school_item_codes=["S1", "S2", *[f"X{k}" for k in range(n)]], kindergarten_item_codes=["K1", "K2"],
         )
@@ -392,7 +393,7 @@ def test_plan_page_runs_the_same_queries_for_a_small_and_a_full_plan(client, wor
     url = reverse("inspections:plan_detail", args=[plan.pk])
     _assert_queries(client, world[who], url, django_assert_num_queries, PLAN_DETAIL_QUERIES)
     _more_items(world, plan, 6)
-    services.plan_create(office=world["county_a"], year=plan.year + 1)
+    plan_services.plan_create(office=world["county_a"], year=plan.year + 1)
     _assert_queries(client, world[who], url, django_assert_num_queries, PLAN_DETAIL_QUERIES)
 
 
@@ -400,21 +401,21 @@ def test_template_page_runs_the_same_queries_for_few_and_many_items(client, worl
     template = school_template(world)
     url = reverse("inspections:template_detail", args=[template.pk])
     _assert_queries(client, world["admin_a"], url, django_assert_num_queries, TEMPLATE_DETAIL_QUERIES)
-    plan = services.plan_create(office=world["county_a"], year=template.year)
+    plan = plan_services.plan_create(office=world["county_a"], year=template.year)
     _more_items(world, plan, 10)
-    services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=timezone.localdate())
+    visit_services.visit_start(user=world["sup_a1"].user, school=world["schools"]["a1"], date=timezone.localdate())
     _assert_queries(client, world["admin_a"], url, django_assert_num_queries, TEMPLATE_DETAIL_QUERIES)
 
 
 def test_plan_and_template_lists_run_the_same_queries_for_one_and_many_years(client, world, django_assert_num_queries):
     viewer = world["city_viewer"]
     plan_list, template_list = reverse("inspections:plan_list"), reverse("inspections:template_list")
-    services.plan_create(office=world["county_a"], year=2024)
+    plan_services.plan_create(office=world["county_a"], year=2024)
     _assert_queries(client, viewer, plan_list, django_assert_num_queries, PLAN_LIST_QUERIES)
     _assert_queries(client, viewer, template_list, django_assert_num_queries, TEMPLATE_LIST_QUERIES)
     for year in (2025, 2026):
         for office in (world["county_a"], world["county_b"]):
-            services.plan_create(office=office, year=year)
+            plan_services.plan_create(office=office, year=year)
     body = client.get(plan_list).content.decode()
     assert body.count('data-testid="plan-row"') == 5
     _assert_queries(client, viewer, plan_list, django_assert_num_queries, PLAN_LIST_QUERIES)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
+from inspections.coverage import services
 from inspections.coverage.views import shift_month
 from inspections.models import MonthlySummary
 from supervision.models import Supervisor

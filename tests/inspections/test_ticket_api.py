@@ -135,7 +135,7 @@ def test_a_ticket_goes_from_open_to_closed_over_the_api_with_a_return_in_between
 
 
 def test_closing_on_a_recorded_recheck_needs_one_that_found_it_rectified(world, tickets):
-    from inspections import services
+    from inspections.tickets import services
 
     ticket, supervisor = tickets["a1"], api_as(world, "sup_a1")
     bad = services.recheck_record(problem=ticket.problem, user=world["sup_a1"].user, result="not_rectified", mode="evidence")

@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import calendar, selectors, services
+from inspections import calendar
+from inspections.visits import selectors
+from inspections.visits import services as visit_services
 from inspections.tickets import services as ticket_services
 from inspections.choices import ExtensionStatus, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket
@@ -498,10 +500,10 @@ def test_the_school_year_ends_on_the_coming_31_august():
 def next_visit(world, ticket, result, notes=""):
     """This month's visit to the school re-checks last month's ticket and is submitted."""
     user = world["sup_a1"].user
-    visit = services.visit_start(user=user, school=ticket.school, date=timezone.localdate(), methods=["campus_walk"])
-    services.recheck_record(problem=ticket.problem, user=user, visit=visit, result=result, notes=notes)
+    visit = visit_services.visit_start(user=user, school=ticket.school, date=timezone.localdate(), methods=["campus_walk"])
+    ticket_services.recheck_record(problem=ticket.problem, user=user, visit=visit, result=result, notes=notes)
     for answer in visit.checklist.answers.all():
-        services.answer_save(answer=answer, user=user, conclusion="ok")
+        visit_services.answer_save(answer=answer, user=user, conclusion="ok")
     return visit
 
 
@@ -512,7 +514,7 @@ def last_month(world):
 def test_this_months_checklist_lists_the_schools_open_tickets(client, world):
     old, closed = last_month(world), last_month(world)
     ticket_services.ticket_recheck(ticket=closed, actor=world["sup_a1"].user, result=RecheckResult.RECTIFIED, mode="on_site")
-    visit = services.visit_start(user=world["sup_a1"].user, school=old.school, date=timezone.localdate(), methods=["campus_walk"])
+    visit = visit_services.visit_start(user=world["sup_a1"].user, school=old.school, date=timezone.localdate(), methods=["campus_walk"])
     assert [p.pk for p in selectors.problems_to_recheck(visit=visit)] == [old.problem_id]
     body = supervisor(client, world).get(url("visit_detail", visit.pk)).content.decode()
     assert body.count('data-testid="recheck"') == 1 and old.problem.description in body
@@ -523,18 +525,18 @@ def test_a_rectified_recheck_in_the_visit_closes_the_ticket_on_submit(world):
     old = last_month(world)
     visit = next_visit(world, old, RecheckResult.RECTIFIED, "已清理")
     assert fresh(old).status == TicketStatus.OPEN  # the draft does not act yet
-    services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user, ip="10.1.2.3")
+    visit_services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user, ip="10.1.2.3")
     old = fresh(old)
     assert old.status == TicketStatus.CLOSED
     assert old.events.last().action == TicketAction.CLOSED and old.events.last().ip_address == "10.1.2.3"
-    assert selectors.problems_to_recheck(visit=services.visit_start(
+    assert selectors.problems_to_recheck(visit=visit_services.visit_start(
         user=world["sup_a1"].user, school=old.school, date=timezone.localdate(), methods=["campus_walk"])) == []
 
 
 def test_a_not_rectified_recheck_in_the_visit_returns_a_submitted_report(client, world):
     old = submitted(world, last_month(world), client)
     visit = next_visit(world, old, RecheckResult.NOT_RECTIFIED, "通道仍堆放杂物")
-    services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
     old = fresh(old)
     assert old.status == TicketStatus.IN_PROGRESS
     assert old.reports.get().return_reason == "通道仍堆放杂物"
@@ -543,7 +545,7 @@ def test_a_not_rectified_recheck_in_the_visit_returns_a_submitted_report(client,
 def test_a_not_rectified_recheck_on_an_open_ticket_is_written_in_its_history(world):
     old = last_month(world)
     visit = next_visit(world, old, RecheckResult.NOT_RECTIFIED, "尚未整改")
-    services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
     old = fresh(old)
     assert old.status == TicketStatus.OPEN and old.events.last().action == TicketAction.RECHECKED
 
@@ -552,7 +554,7 @@ def test_a_report_submitted_after_the_visits_recheck_is_not_closed_unseen(client
     old = last_month(world)
     visit = next_visit(world, old, RecheckResult.RECTIFIED, "现场看已整改")
     old = submitted(world, old, client)  # the school reports before the supervisor submits the checklist
-    services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
+    visit_services.checklist_submit(checklist=visit.checklist, user=world["sup_a1"].user)
     old = fresh(old)
     assert old.status == TicketStatus.SUBMITTED
     assert "请针对最新报告复查后销号" in old.events.last().note
@@ -562,10 +564,10 @@ def test_the_school_sees_the_photos_of_the_checklist_item_through_the_checked_ph
     sup = world["sup_a1"].user
     visit = f.visit_filled(user=sup, school=world["schools"]["a1"], problems=1, submit=False)
     answer = visit.checklist.answers.get(problems__isnull=False)
-    photo = services.photo_add(answer=answer, user=sup, upload=upload("现场.jpg", image_bytes("JPEG"), "image/jpeg"))
+    photo = visit_services.photo_add(answer=answer, user=sup, upload=upload("现场.jpg", image_bytes("JPEG"), "image/jpeg"))
     for other in visit.checklist.answers.filter(conclusion=""):
-        services.answer_save(answer=other, user=sup, conclusion="ok")
-    services.checklist_submit(checklist=visit.checklist, user=sup)
+        visit_services.answer_save(answer=other, user=sup, conclusion="ok")
+    visit_services.checklist_submit(checklist=visit.checklist, user=sup)
     ticket = Ticket.objects.get()
     body = school(client, world).get(url("ticket_detail", ticket.pk)).content.decode()
     assert body.count(url("photo", photo.pk)) == 2  # the thumbnail and its link

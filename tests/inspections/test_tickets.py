@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from inspections import services
+from inspections.visits import services as visit_services
 from inspections.tickets import services as ticket_services
 from inspections.choices import RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Ticket
@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ticket(world):
     sup = world["sup_a1"].user
-    visit = services.visit_start(user=sup, school=world["schools"]["a1"], date=timezone.localdate(), methods=["campus_walk"])
+    visit = visit_services.visit_start(user=sup, school=world["schools"]["a1"], date=timezone.localdate(), methods=["campus_walk"])
     for answer in visit.checklist.answers.all():
-        services.answer_save(answer=answer, user=sup, conclusion="ok")
+        visit_services.answer_save(answer=answer, user=sup, conclusion="ok")
     item = visit.checklist.answers.get(code="S6")
-    services.problem_add(answer=item, user=sup, description="消防通道堵塞", opinion="立即清理")
-    services.checklist_submit(checklist=visit.checklist, user=sup)
+    visit_services.problem_add(answer=item, user=sup, description="消防通道堵塞", opinion="立即清理")
+    visit_services.checklist_submit(checklist=visit.checklist, user=sup)
     return Ticket.objects.get(problem__visit=visit)
 
 
@@ -50,7 +50,7 @@ def test_the_full_path_to_closing_with_a_return_in_between(ticket, world):
     _evidence(ticket, school)
     ticket = ticket_services.ticket_report_submit(ticket=ticket, actor=school, text="重新拍照")
     assert ticket.reports.count() == 2
-    recheck = services.recheck_record(problem=ticket.problem, user=sup, result=RecheckResult.RECTIFIED,
+    recheck = ticket_services.recheck_record(problem=ticket.problem, user=sup, result=RecheckResult.RECTIFIED,
                                       mode="evidence", notes="材料齐全")
     ticket = ticket_services.ticket_close(ticket=ticket, actor=sup, recheck=recheck)
     assert ticket.status == TicketStatus.CLOSED and ticket.closed_by == sup
@@ -62,7 +62,7 @@ def test_closing_without_a_rectified_recheck_is_refused(ticket, world):
     sup = world["sup_a1"].user
     with pytest.raises(ValidationError, match="销号前必须完成复查"):
         ticket_services.ticket_close(ticket=ticket, actor=sup, recheck=None)
-    bad = services.recheck_record(problem=ticket.problem, user=sup, result=RecheckResult.NOT_RECTIFIED, mode="evidence")
+    bad = ticket_services.recheck_record(problem=ticket.problem, user=sup, result=RecheckResult.NOT_RECTIFIED, mode="evidence")
     with pytest.raises(ValidationError, match="销号前必须完成复查"):
         ticket_services.ticket_close(ticket=ticket, actor=sup, recheck=bad)
     ticket.refresh_from_db()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from inspections import services
+from inspections.visits import services
 from inspections.choices import ChecklistStatus
 from inspections.models import Photo, Visit
 

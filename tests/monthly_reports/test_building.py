@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inspections.choices import TicketStatus
 from inspections.models import Problem, Visit
-from inspections.selectors import counted_visits
+from inspections.visits.selectors import counted_visits
 from reports.monthly import selectors, services
 from reports.monthly.choices import FilingState, ZoneMonthlyReportStatus
 from reports.monthly.models import ZoneMonthlyReport

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inspections.models import Problem
-from inspections.selectors import counted_visits
+from inspections.visits.selectors import counted_visits
 from reports.choices import JobStatus
 from reports.models import Job
 from reports.monthly import jobs, services

@@ -207,7 +207,7 @@ def test_the_director_sends_the_year_and_the_package_holds_the_summary_and_its_f
 ):
     from openpyxl import load_workbook
 
-    from inspections.selectors import counted_visits
+    from inspections.visits.selectors import counted_visits
     from tests.monthly_reports.factories import day, problems_of, visit, close_ticket
     from tests import factories as f
 

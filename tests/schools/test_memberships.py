@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from inspections import selectors
+from inspections.coverage import selectors
 from inspections.models import Problem, Visit
 from schools.models import School, SchoolMembership
 from schools.selectors import placement_on

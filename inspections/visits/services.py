@@ -1,258 +1,36 @@
-"""Writes of the monthly loop: plans, templates, visits, checklists, photos, problems, summaries."""
+"""Writes of a visit (入校督导) and its checklist: start, autosave, photos, problems, submit, reopen, discard."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from schools.choices import SchoolKind
 from schools.models import School
 from schools.selectors import Placement, placement_on
 from supervision import access, clock
 from supervision.images import image_reencode
-from supervision.models import Office, Supervisor
+from supervision.models import Supervisor
 
 from inspections import calendar
 from inspections.choices import (
-    Audience,
     ChecklistStatus,
     Conclusion,
     ItemSource,
     ProblemSource,
-    RecheckMode,
-    RecheckResult,
     Severity,
     TicketAction,
     VisitKind,
-    VisitMethod,
 )
-from inspections.plans.defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
-from inspections.models import (
-    Checklist,
-    ChecklistAnswer,
-    ChecklistReopening,
-    ChecklistTemplate,
-    MonthlySummary,
-    Photo,
-    Plan,
-    PlanMonth,
-    Problem,
-    Recheck,
-    TemplateItem,
-    Visit,
-)
+from inspections.models import Checklist, ChecklistAnswer, ChecklistReopening, Photo, PlanMonth, Problem, Visit
+from inspections.plans.services import audience_of, template_ensure
+from inspections.tickets.rules import default_deadline
+from inspections.visits.rules import check_editable, check_methods
+
 
 MAX_PHOTOS_PER_ITEM = 9
-
-
-def audience_of(school: School) -> str:
-    if school.is_kindergarten:
-        return Audience.KINDERGARTEN
-    if school.kind == SchoolKind.TUTORING:
-        return Audience.TUTORING
-    return Audience.SCHOOL
-
-
-# --- Templates ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def template_ensure(*, office: Office, year: int, audience: str) -> ChecklistTemplate:
-    """The office's template for that year: existing, else copied from the latest earlier year,
-    else built from the national defaults (八项 / 六项)."""
-    template = ChecklistTemplate.objects.filter(office=office, year=year, audience=audience).first()
-    if template:
-        return template
-    previous = (
-        ChecklistTemplate.objects.filter(office=office, audience=audience, year__lt=year).order_by("-year").first()
-    )
-    # Office documents are Chinese whatever language the person clicking works in.
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(year)d年%(who)s经常性督导清单") % {"year": year, "who": Audience(audience).label}
-    template = ChecklistTemplate.objects.create(office=office, year=year, audience=audience, title=title)
-    if previous:
-        rows = [(i.code, i.title, i.guidance, i.sub_points) for i in previous.items.all()]
-    else:
-        rows = {Audience.KINDERGARTEN: KINDERGARTEN_ITEMS, Audience.TUTORING: TUTORING_ITEMS}.get(audience, SCHOOL_ITEMS)
-    with translation.override(settings.LANGUAGE_CODE):
-        TemplateItem.objects.bulk_create(
-            TemplateItem(template=template, code=code, title=str(title), guidance=str(guidance), sub_points=sub, position=n)
-            for n, (code, title, guidance, sub) in enumerate(rows, start=1)
-        )
-    return template
-
-
-@transaction.atomic
-def template_item_save(
-    *, template: ChecklistTemplate, code: str, title: str, guidance: str = "", sub_points: str = "",
-    position: int | None = None, item: TemplateItem | None = None,
-) -> TemplateItem:
-    """Add or edit an item; the template's version goes up so later checklists show the new wording
-    while submitted ones keep theirs."""
-    code, title = code.strip().upper(), title.strip()
-    if not code or not title:
-        raise ValidationError(_("事项编号和名称不能为空。"))
-    clash = template.items.filter(code=code)
-    if item is not None:
-        clash = clash.exclude(pk=item.pk)
-    if clash.exists():
-        raise ValidationError(_("编号 %(code)s 已在模板中使用。") % {"code": code})
-    item = item or TemplateItem(template=template)
-    item.code, item.title, item.guidance, item.sub_points = code, title, guidance.strip(), sub_points.strip()
-    if position is not None:
-        item.position = position
-    elif item.pk is None:
-        item.position = (template.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    item.save()
-    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
-    template.version += 1
-    return item
-
-
-@transaction.atomic
-def template_item_delete(*, item: TemplateItem) -> None:
-    template = item.template
-    item.delete()
-    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
-
-
-@transaction.atomic
-def template_item_move(*, item: TemplateItem, up: bool) -> None:
-    """Move an item one place up or down; positions are renumbered 1..n and the version goes up."""
-    template = ChecklistTemplate.objects.select_for_update().get(pk=item.template_id)
-    items = list(template.items.order_by("position", "code"))
-    index = next(n for n, i in enumerate(items) if i.pk == item.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(items):
-        return
-    items[index], items[other] = items[other], items[index]
-    for n, i in enumerate(items, start=1):
-        i.position = n
-    TemplateItem.objects.bulk_update(items, ["position"])
-    ChecklistTemplate.objects.filter(pk=template.pk).update(version=F("version") + 1)
-
-
-# --- Plans ----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def plan_create(*, office: Office, year: int, copy_from_previous: bool = True) -> Plan:
-    """A new annual plan; by default a copy of the latest earlier year's plan, to be edited."""
-    if Plan.objects.filter(office=office, year=year).exists():
-        raise ValidationError(_("%(year)d年度的工作计划已存在。") % {"year": year})
-    previous = Plan.objects.filter(office=office, year__lt=year).order_by("-year").first() if copy_from_previous else None
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(office)s%(year)d年责任督学挂牌督导工作计划") % {
-            "office": office.name.replace("人民政府教育督导室", ""), "year": year
-        }
-    plan = Plan.objects.create(
-        office=office,
-        year=year,
-        title=title,
-        monthly_topics=previous.monthly_topics if previous else "",
-    )
-    old = {m.month: m for m in previous.months.all()} if previous else {}
-    PlanMonth.objects.bulk_create(
-        PlanMonth(
-            plan=plan,
-            month=month,
-            school_focus=old[month].school_focus if month in old else "",
-            kindergarten_focus=old[month].kindergarten_focus if month in old else "",
-            other_tasks=old[month].other_tasks if month in old else "",
-            school_item_codes=old[month].school_item_codes if month in old else [],
-            kindergarten_item_codes=old[month].kindergarten_item_codes if month in old else [],
-        )
-        for month in range(1, 13)
-    )
-    for audience in Audience.values:
-        template_ensure(office=office, year=year, audience=audience)
-    return plan
-
-
-@transaction.atomic
-def plan_save(*, plan: Plan, title: str, monthly_topics: str) -> Plan:
-    """Edit the plan's title and the topics checked every month (one a line, blanks and repeats dropped)."""
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": _("请填写计划标题。")})
-    topics = dict.fromkeys(line.strip() for line in monthly_topics.splitlines() if line.strip())
-    too_long = [t for t in topics if len(t) > 200]
-    if too_long:
-        raise ValidationError({"monthly_topics": _("每项不超过200字:%(t)s") % {"t": too_long[0][:20]}})
-    plan.title = title
-    plan.monthly_topics = "\n".join(topics)
-    plan.save()
-    return plan
-
-
-@transaction.atomic
-def plan_month_save(
-    *, plan_month: PlanMonth, school_focus: str, kindergarten_focus: str, other_tasks: str,
-    school_item_codes: Iterable[str], kindergarten_item_codes: Iterable[str],
-) -> PlanMonth:
-    plan = plan_month.plan
-    valid = {
-        audience: set(
-            TemplateItem.objects.filter(
-                template__office=plan.office_id, template__year=plan.year, template__audience=audience
-            ).values_list("code", flat=True)
-        )
-        for audience in Audience.values
-    }
-    for audience, codes in ((Audience.SCHOOL, school_item_codes), (Audience.KINDERGARTEN, kindergarten_item_codes)):
-        unknown = set(codes) - valid[audience]
-        if unknown:
-            raise ValidationError(_("未知的督导事项编号:%(codes)s") % {"codes": "、".join(sorted(unknown))})
-    plan_month.school_focus = school_focus.strip()
-    plan_month.kindergarten_focus = kindergarten_focus.strip()
-    plan_month.other_tasks = other_tasks.strip()
-    plan_month.school_item_codes = sorted(set(school_item_codes))
-    plan_month.kindergarten_item_codes = sorted(set(kindergarten_item_codes))
-    plan_month.save()
-    return plan_month
-
-
-# --- Visits and checklists -----------------------------------------------------------------------
-
-
-def _check_methods(methods: Iterable[str]) -> list[str]:
-    methods = list(dict.fromkeys(methods))
-    unknown = [m for m in methods if m not in VisitMethod.values]
-    if unknown:
-        raise ValidationError({"methods": _("未知的督导方式:%(m)s") % {"m": "、".join(unknown)}})
-    return methods
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-def may_backfill(user, office_id: int) -> bool:
-    """补录: the user enters past records of this office (any earlier date, on behalf of others)."""
-    return access.offices_backfilled_by(user).filter(pk=office_id).exists()
-
-
-def entry_date_check(*, day: dt.date, office: Office, user, field: str = "date", what: str | None = None) -> None:
-    """The date a record is entered with (a visit, a report, a re-check, a close …): never in the
-    future; a supervisor or school may go back only as far as the office's late-entry window (this
-    month and ``office.late_entry_months`` before it); older records need 补录."""
-    today = clock.today()
-    what = what or _("日期")
-    if day > today:
-        raise ValidationError({field: _("%(what)s不能晚于今天。") % {"what": what}})
-    earliest = calendar.earliest_entry(today, office.late_entry_months)
-    if day < earliest and not may_backfill(user, office.pk):
-        raise ValidationError({field: _(
-            "%(what)s %(d)s 早于本督导室允许补填的期限(%(e)s 起);更早的记录请由有“补录”权限的人员录入。"
-        ) % {"what": what, "d": _d(day), "e": _d(earliest)}})
 
 
 def _placement(school: School, day: dt.date) -> Placement:
@@ -261,14 +39,14 @@ def _placement(school: School, day: dt.date) -> Placement:
     if placement is None:
         raise ValidationError({"date": _(
             "%(d)s “%(school)s”不在本督导室名册中(尚未列入或已停办),不能记录该日的督导。"
-        ) % {"d": _d(day), "school": school.name}})
+        ) % {"d": calendar.day_label(day), "school": school.name}})
     return placement
 
 
 def _check_visit_date(date: dt.date, school: School, user) -> Placement:
     if date > clock.today():
         raise ValidationError({"date": _("督导日期不能晚于今天。")})
-    entry_date_check(day=date, office=school.office, user=user, what=_("督导日期"))
+    access.entry_date_check(day=date, office=school.office, user=user, what=_("督导日期"))
     return _placement(school, date)
 
 
@@ -292,16 +70,16 @@ def visit_start(
     a past visit for the supervisors who made it (``co_supervisors``: the first one is its author)."""
     co_supervisors = list(co_supervisors)
     _check_visit_date(date, school, user)  # a day the school was not in the roster is refused first
-    if getattr(user, "supervisor", None) is None and may_backfill(user, school.office_id):
+    if getattr(user, "supervisor", None) is None and access.may_backfill(user, school.office_id):
         if not co_supervisors:
             raise ValidationError({"co_supervisors": _("补录入校督导时请选择参加督导的督学。")})
         supervisor, co_supervisors, entered_by = co_supervisors[0], co_supervisors[1:], user
     else:
         supervisor, entered_by = _supervisor_of(user), None
         in_zone = access.schools_of_supervisor_on(user, date).filter(pk=school.pk).exists()
-        if not in_zone and not (date <= clock.today() and may_backfill(user, school.office_id)):
+        if not in_zone and not (date <= clock.today() and access.may_backfill(user, school.office_id)):
             raise ValidationError(_("“%(school)s”%(when)s不在您的责任区内,不能填报。") % {
-                "school": school.name, "when": "" if date == clock.today() else _d(date) + " ",
+                "school": school.name, "when": "" if date == clock.today() else calendar.day_label(date) + " ",
             })
     visit = _visit_create(
         user=user, supervisor=supervisor, school=school, date=date, arrived_at=arrived_at, left_at=left_at,
@@ -321,7 +99,7 @@ def _visit_create(
         raise ValidationError({"co_supervisors": _("以下督学不属于本督导室:%(n)s") % {"n": "、".join(foreign)}})
     visit = Visit.objects.create(
         office_id=placement.office_id, school=school, zone_id=placement.zone_id, date=date, arrived_at=arrived_at,
-        left_at=left_at, methods=_check_methods(methods), created_by=supervisor, kind=kind, entered_by=entered_by,
+        left_at=left_at, methods=check_methods(methods), created_by=supervisor, kind=kind, entered_by=entered_by,
     )
     visit.supervisors.set([supervisor, *co])
     return visit
@@ -400,16 +178,6 @@ def _checklist_build(visit: Visit) -> Checklist:
     return checklist
 
 
-def _check_editable(checklist: Checklist, user) -> None:
-    if checklist.is_locked:
-        raise ValidationError(_("清单已提交并锁定;如需修改,请先填写原因重新打开。"))
-    visit = checklist.visit
-    if visit.entered_by_id == user.pk:  # a 补录 of a past visit is filled in by whoever entered it
-        return
-    if not visit.supervisors.filter(user=user).exists():
-        raise ValidationError(_("只有参加本次督导的督学可以填写清单。"))
-
-
 @transaction.atomic
 def visit_update(
     *, visit: Visit, user, date: dt.date | None = None, arrived_at: dt.time | None = None,
@@ -418,15 +186,15 @@ def visit_update(
 ) -> Visit:
     """Autosave of the visit header; only fields given change."""
     visit = Visit.objects.select_for_update(of=("self",)).select_related("checklist", "school__office").get(pk=visit.pk)
-    _check_editable(visit.checklist, user)
+    check_editable(visit.checklist, user)
     if date is not None and date != visit.date:
         placement = _check_visit_date(date, visit.school, user)
         if visit.kind == VisitKind.ROUTINE and visit.entered_by_id is None:
             if not access.schools_of_supervisor_on(user, date).filter(pk=visit.school_id).exists() and not (
-                may_backfill(user, visit.school.office_id)
+                access.may_backfill(user, visit.school.office_id)
             ):
                 raise ValidationError({"date": _("%(d)s “%(school)s”不在您的责任区内。") % {
-                    "d": _d(date), "school": visit.school.name}})
+                    "d": calendar.day_label(date), "school": visit.school.name}})
         visit.date, visit.office_id, visit.zone_id = date, placement.office_id, placement.zone_id
         # The problems found on a draft are found on the visit's day, in the zone of that day.
         Problem.objects.filter(visit=visit).update(found_on=date, office=placement.office_id, zone=placement.zone_id)
@@ -437,7 +205,7 @@ def visit_update(
     if visit.arrived_at and visit.left_at and visit.left_at < visit.arrived_at:
         raise ValidationError({"left_at": _("离校时间不能早于到校时间。")})
     if methods is not None:
-        visit.methods = _check_methods(methods)
+        visit.methods = check_methods(methods)
     if summary is not None:
         visit.summary = summary
     # Write only the fields given: two autosaves of one header in flight must not undo each other.
@@ -456,7 +224,7 @@ def visit_update(
 def answer_save(*, answer: ChecklistAnswer, user, conclusion: str | None = None, notes: str | None = None) -> ChecklistAnswer:
     """Autosave of one item: its conclusion and/or notes."""
     answer = ChecklistAnswer.objects.select_for_update().select_related("checklist__visit").get(pk=answer.pk)
-    _check_editable(answer.checklist, user)
+    check_editable(answer.checklist, user)
     if conclusion is not None:
         if conclusion and conclusion not in Conclusion.values:
             raise ValidationError({"conclusion": _("无效的结论。")})
@@ -476,7 +244,7 @@ def answer_save(*, answer: ChecklistAnswer, user, conclusion: str | None = None,
 @transaction.atomic
 def photo_add(*, answer: ChecklistAnswer, user, upload) -> Photo:
     """A photo from the camera: checked to be an image, re-encoded and downscaled; the original's hash kept."""
-    _check_editable(answer.checklist, user)
+    check_editable(answer.checklist, user)
     if answer.photos.count() >= MAX_PHOTOS_PER_ITEM:
         raise ValidationError(_("每个事项最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS_PER_ITEM})
     content = image_reencode(upload=upload, max_side=1600)
@@ -488,14 +256,9 @@ def photo_add(*, answer: ChecklistAnswer, user, upload) -> Photo:
 
 @transaction.atomic
 def photo_delete(*, photo: Photo, user) -> None:
-    _check_editable(photo.answer.checklist, user)
+    check_editable(photo.answer.checklist, user)
     photo.image.delete(save=False)
     photo.delete()
-
-
-def default_deadline(found_on: dt.date) -> dt.date:
-    """限期整改: a month by default."""
-    return found_on + relativedelta(months=1)
 
 
 @transaction.atomic
@@ -505,7 +268,7 @@ def problem_add(
 ) -> Problem:
     """Record a problem on an item (which then reads 发现问题), with opinion and deadline."""
     checklist = answer.checklist
-    _check_editable(checklist, user)
+    check_editable(checklist, user)
     visit = checklist.visit
     errors = {}
     if not description.strip():
@@ -534,7 +297,7 @@ def problem_add(
 
 @transaction.atomic
 def problem_delete(*, problem: Problem, user) -> None:
-    _check_editable(problem.answer.checklist, user)
+    check_editable(problem.answer.checklist, user)
     ticket = getattr(problem, "ticket", None)
     if ticket is not None and ticket.events.exclude(action=TicketAction.CREATED).exists():
         raise ValidationError(_("该问题的整改已在进行,不能删除。"))
@@ -549,7 +312,7 @@ def checklist_submit(*, checklist: Checklist, user, ip: str | None = None, annou
     brought in from the ledger) opens the tickets without telling the school of problems it has long
     known."""
     checklist = Checklist.objects.select_for_update().select_related("visit").get(pk=checklist.pk)
-    _check_editable(checklist, user)
+    check_editable(checklist, user)
     answers = list(checklist.answers.prefetch_related("problems"))
     errors = []
     unanswered = [a.title for a in answers if not a.conclusion]
@@ -596,85 +359,10 @@ def checklist_reopen(*, checklist: Checklist, user, reason: str) -> Checklist:
 @transaction.atomic
 def visit_discard(*, visit: Visit, user) -> None:
     """Throw away a draft visit that was started by mistake (never a submitted one)."""
-    _check_editable(visit.checklist, user)
+    check_editable(visit.checklist, user)
     if visit.created_by.user_id != user.pk:
         raise ValidationError(_("只有创建者可以删除草稿。"))
     for photo in Photo.objects.filter(answer__checklist__visit=visit):
         photo.image.delete(save=False)
     Problem.objects.filter(visit=visit).delete()
     visit.delete()
-
-
-@transaction.atomic
-def recheck_record(
-    *, problem: Problem, user, result: str, notes: str = "", visit: Visit | None = None,
-    mode: str = RecheckMode.ON_SITE, date: dt.date | None = None,
-) -> Recheck:
-    """Record a re-check of an earlier problem — during a visit to that school (one per problem
-    and visit; recording again updates it) or on the school's evidence."""
-    if result not in RecheckResult.values:
-        raise ValidationError({"result": _("请选择复查结果。")})
-    if visit is not None:
-        _check_editable(visit.checklist, user)
-        if visit.school_id != problem.school_id:
-            raise ValidationError(_("只能复查本校的问题。"))
-        if problem.visit_id == visit.pk:
-            raise ValidationError(_("本次督导发现的问题无需在本次复查。"))
-        date = visit.date
-        mode = RecheckMode.ON_SITE
-    else:
-        if not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists() and not may_backfill(
-            user, problem.office_id
-        ):
-            raise ValidationError(_("只有该校的责任督学可以复查。"))
-        date = date or clock.today()
-        if date > clock.today():
-            raise ValidationError({"date": _("复查日期不能晚于今天。")})
-        entry_date_check(day=date, office=problem.office, user=user, what=_("复查日期"))
-    if date < problem.found_on:
-        raise ValidationError({"date": _("复查日期 %(d)s 不能早于问题发现日期 %(f)s。") % {
-            "d": _d(date), "f": _d(problem.found_on)}})
-    values = {"date": date, "mode": mode, "result": result, "notes": notes.strip(), "by": user}
-    if visit is not None:
-        recheck, _created = Recheck.objects.update_or_create(problem=problem, visit=visit, defaults=values)
-    else:
-        recheck = Recheck.objects.create(problem=problem, **values)
-    return recheck
-
-
-# --- Monthly summary ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def monthly_summary_save(
-    *, supervisor: Supervisor, year: int, month: int, text: str, submit: bool = False, by=None,
-    submitted_on: dt.date | None = None,
-) -> MonthlySummary:
-    """Save the supervisor's 月总结报告; submitting freezes its figures. It is submitted today, or —
-    entered late — on the day given (``submitted_on``: within the late-entry window, earlier with 补录,
-    never before its month began)."""
-    from inspections.selectors import monthly_summary_figures
-
-    today = clock.today()
-    if calendar.is_future_month(year, month, today):
-        raise ValidationError(_("不能填写未来月份的总结。"))
-    if submit:
-        submitted_on = submitted_on or today
-        entry_date_check(day=submitted_on, office=supervisor.office, user=by or supervisor.user, field="submitted_on",
-                         what=_("提交日期"))
-        if submitted_on < dt.date(year, month, 1):
-            raise ValidationError({"submitted_on": _("%(y)d年%(m)d月的总结不能在该月开始前提交(所填 %(d)s)。") % {
-                "y": year, "m": month, "d": _d(submitted_on)}})
-    summary, _created = MonthlySummary.objects.select_for_update().get_or_create(
-        supervisor=supervisor, year=year, month=month
-    )
-    if summary.submitted_at:  # submitted figures stay frozen: a second submit must not recount them
-        raise ValidationError(_("月总结已提交,不能再修改。"))
-    summary.text = text.strip()
-    if submit:
-        if not summary.text:
-            raise ValidationError({"text": _("请填写总结内容后再提交。")})
-        summary.figures = monthly_summary_figures(supervisor=supervisor, year=year, month=month)
-        summary.submitted_on, summary.submitted_at = submitted_on, clock.now()
-    summary.save()
-    return summary
