@@ -18,9 +18,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from schools.models import School
 
-from . import access, selectors, services
+from . import access, clock, selectors, services
 from .filters import SupervisorFilter, ZoneFilter
 from .models import Office, Supervisor, Zone, ZoneAssignment, phone_validator
+from .throttle import client_ip
 
 
 def exception_handler(exc, context):
@@ -453,3 +454,42 @@ class SupervisorViewSet(ScopedViewSet):
                 )
             )
         )
+
+
+class LinesField(serializers.ListField):
+    """Text the models keep one entry a line (sub-points, every-month topics), exchanged as a list."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, data):
+        return [line.strip() for line in (data or "").splitlines() if line.strip()]
+
+    def to_internal_value(self, data):
+        return "\n".join(super().to_internal_value(data))
+
+
+class NameSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    """What the API shows and never takes as input: every field read-only (so in the schema too)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+def check_year(value: int) -> int:
+    last = clock.today().year + 5
+    if not 2000 <= value <= last:
+        raise serializers.ValidationError(_("年度应在2000年至%(last)d年之间。") % {"last": last})
+    return value
+
+
+def request_ip(request) -> str | None:
+    """The caller's address for a ticket's history (None when the server was not told)."""
+    return client_ip(request) or None

@@ -3,21 +3,16 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from inspections.api import (
-    ChecklistTemplateViewSet,
-    CoverageViewSet,
-    MonthlySummaryViewSet,
-    NotificationViewSet,
-    PlanViewSet,
-    ProblemViewSet,
-    TicketViewSet,
-    VisitViewSet,
-)
 from inspections.campaigns import api as campaigns_api
 from inspections.cases import api as cases_api
 from inspections.complaints import api as complaints_api
+from inspections.coverage.api import CoverageViewSet, MonthlySummaryViewSet
 from inspections.evaluations import api as evaluations_api
+from inspections.notifications.api import NotificationViewSet
+from inspections.plans.api import ChecklistTemplateViewSet, PlanViewSet
 from inspections.surveys import api as surveys_api
+from inspections.tickets.api import TicketViewSet
+from inspections.visits.api import ProblemViewSet, VisitViewSet
 from reports import api as reports_api
 from reports.annual import api as annual_api
 from reports.dashboard import api as dashboard_api

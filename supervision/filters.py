@@ -1,8 +1,11 @@
 """Filter sets shared by the organisation pages and the API."""
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import Role, SupervisorKind, ZoneCategory
 from .models import Supervisor, Zone, ZoneAssignment
@@ -67,3 +70,18 @@ class UserFilter(StrictFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: an id, a year, a month."""
+
+    field_class = forms.IntegerField
+
+
+def month_filters(field: str) -> tuple[IntegerFilter, IntegerFilter]:
+    """``year`` and ``month`` of a date field (a month is picked as year=2026&month=11)."""
+    return (
+        IntegerFilter(label=_("年度"), field_name=field, lookup_expr="year"),
+        IntegerFilter(label=_("月份"), field_name=field, lookup_expr="month"),
+    )

@@ -3,8 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inspections.filters import IntegerFilter
-from supervision.filters import StrictFilterSet
+from supervision.filters import IntegerFilter, StrictFilterSet
 
 from .choices import CaseStatus
 from .models import Case

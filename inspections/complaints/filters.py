@@ -3,10 +3,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inspections.filters import IntegerFilter
 from schools.models import School
 from supervision import access, clock
-from supervision.filters import StrictFilterSet
+from supervision.filters import IntegerFilter, StrictFilterSet
 from supervision.models import Office, Zone
 
 from .choices import ComplaintCategory, ComplaintStatus

@@ -11,19 +11,19 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from inspections.api import PlannedRecordSerializer
 from schools.models import School
 from supervision import access, clock
 from supervision.api import ActionInputMixin, OfficeAdminWrites, ScopedPrimaryKeyRelatedField, with_current
 from supervision.models import Office
+
+from inspections.plans.api import PlannedRecordSerializer
 
 from . import selectors, services
 from .choices import SchemeKind, Stage

@@ -2,7 +2,7 @@
 
 问题必整改、整改必落实 (seed 003): the office keeps one ledger of every problem and its ticket, and a
 year later looks back (回头看) at last year's tickets still open or closed late. Reads only: scope
-comes from ``supervision.access``, filters from ``inspections.filters.TicketFilter``.
+comes from ``supervision.access``, filters from ``inspections.tickets.filters.TicketFilter``.
 
 The export must stay in bounded memory for 100,000 rows (issue 4): rows are read as plain tuples
 (``values_list(...).iterator()``, never model instances) and written by openpyxl's write-only

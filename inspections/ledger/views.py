@@ -33,7 +33,7 @@ from inspections.ledger import selectors as ledger
 from inspections.ledger import importer as ledger_import
 from inspections.tickets import rules as rectification
 from inspections.choices import TicketStatus
-from inspections.filters import TicketFilter
+from inspections.tickets.filters import TicketFilter
 from inspections.models import TemplateItem, Ticket
 
 PAGE_SIZE = 50

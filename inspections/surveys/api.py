@@ -10,10 +10,11 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
-from inspections.api import OfficePlannerWrites, PlannedRecordSerializer
 from schools.models import School
 from supervision import access, clock
 from supervision.api import ActionInputMixin, ScopedPrimaryKeyRelatedField, with_current
+
+from inspections.plans.api import OfficePlannerWrites, PlannedRecordSerializer
 
 from . import selectors, services
 from .choices import Audience, OncePer, QuestionKind
