@@ -73,7 +73,7 @@ class RecheckResult(models.TextChoices):
 
 
 class TicketStatus(models.TextChoices):
-    """Rectification ticket states; allowed moves are in inspections.tickets.services.TRANSITIONS."""
+    """Rectification ticket states; allowed moves are in inspections.tickets.services.MACHINE."""
 
     OPEN = "open", _("待整改")
     IN_PROGRESS = "in_progress", _("整改中")

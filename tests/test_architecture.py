@@ -25,10 +25,7 @@ PENDING_CIRCLES: list[set[str]] = [
     {"reports.models", "reports.selectors", "reports.services", "reports.tasks"},
     {"reports.submission_parts", "reports.submissions"},
 ]
-PENDING_PRIVATE: set[tuple[str, str, str]] = {
-    ("inspections.escalations.services", "inspections.tickets.services", "_locked"),
-    ("inspections.escalations.services", "inspections.tickets.services", "_record"),
-}
+PENDING_PRIVATE: set[tuple[str, str, str]] = set()
 
 
 def modules() -> dict[str, Path]:

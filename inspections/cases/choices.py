@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseStatus(models.TextChoices):
-    """States of a supervision case (督导案例); allowed moves are in cases.services.TRANSITIONS."""
+    """States of a supervision case (督导案例); allowed moves are in cases.services.MACHINE."""
 
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")

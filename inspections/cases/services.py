@@ -2,7 +2,7 @@
 
 A supervisor writes a case and submits it; the office (admin or director) returns it with a comment,
 accepts it, marks it excellent (优秀案例) and recommends the excellent ones upward (推荐上报).
-Every change goes through ``_move`` or ``_record``, which write the history (who, when, comment).
+Every change goes through ``_move`` (a move of ``MACHINE``) or ``_record``, which write the history (who, when, comment).
 """
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections.tickets.evidence import inspect_uploads
 from schools.models import School
 from supervision import clock
+from supervision.states import StateMachine
 from supervision.models import Supervisor, Zone
 
 from .choices import CaseAction as A
@@ -22,14 +24,14 @@ from .models import Case, CaseAttachment, CaseEvent
 from .richtext import clean_html, plain_text
 
 # The one table of allowed moves: (from, action) -> to. Anything else is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
+MACHINE = StateMachine(S, A, {
     (S.DRAFT, A.SUBMITTED): S.SUBMITTED,
     (S.RETURNED, A.SUBMITTED): S.SUBMITTED,
     (S.SUBMITTED, A.RETURNED): S.RETURNED,
     (S.SUBMITTED, A.ACCEPTED): S.ACCEPTED,
     (S.ACCEPTED, A.EXCELLENT): S.EXCELLENT,
     (S.EXCELLENT, A.RECOMMENDED): S.RECOMMENDED,
-}
+}, refusal=gettext_lazy("案例当前状态为“%(status)s”,不能执行“%(action)s”。"))
 AUTHOR_ACTIONS = {A.SUBMITTED}
 REVIEW_ACTIONS = (A.RETURNED, A.ACCEPTED, A.EXCELLENT, A.RECOMMENDED)
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -40,10 +42,6 @@ def settings_max_bytes() -> int:
     from django.conf import settings
 
     return settings.EVIDENCE_MAX_UPLOAD_BYTES
-
-
-def allowed_actions(status: str) -> list[str]:
-    return [action for (origin, action) in TRANSITIONS if origin == status]
 
 
 def _record(case: Case, action: str, *, actor, comment: str = "", from_status: str = "", to_status: str = "") -> CaseEvent:
@@ -57,12 +55,7 @@ def _locked(case: Case) -> Case:
 
 
 def _move(case: Case, action: str, *, actor, comment: str = "") -> Case:
-    target = TRANSITIONS.get((case.status, action))
-    if target is None:
-        raise ValidationError(
-            _("案例当前状态为“%(status)s”,不能执行“%(action)s”。")
-            % {"status": case.get_status_display(), "action": A(action).label}
-        )
+    target = MACHINE.target(case.status, action)
     origin, case.status = case.status, target
     fields = ["status", "updated_at"]
     if target == S.SUBMITTED:

@@ -142,7 +142,7 @@ def case_detail(request, pk):
 
 def _detail_page(request, case: Case, *, review_form=None, status: int = 200):
     reviewable = access.cases_reviewed_by(request.user).filter(pk=case.pk).exists()
-    actions = [a for a in services.allowed_actions(case.status) if a in services.REVIEW_ACTIONS] if reviewable else []
+    actions = [a for a in services.MACHINE.allowed_actions(case.status) if a in services.REVIEW_ACTIONS] if reviewable else []
     return render(request, "cases/case_detail.html", {
         "case": case, "status_style": STATUS_STYLES[case.status],
         "editable": access.cases_editable_by(request.user).filter(pk=case.pk).exists(),

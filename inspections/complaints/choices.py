@@ -23,7 +23,7 @@ class ReporterKind(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    """Complaint states; allowed moves are in inspections.complaints.services.TRANSITIONS."""
+    """Complaint states; allowed moves are in inspections.complaints.services.MACHINE."""
 
     RECEIVED = "received", _("待核实")
     VERIFYING = "verifying", _("核实中")

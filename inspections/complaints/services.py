@@ -1,6 +1,6 @@
 """Writes of complaints and tips (受理举报投诉): receiving, verifying (核实) and closing (办结).
 
-The state machine is ``TRANSITIONS`` below; every move goes through ``_move``, which refuses any
+The state machine is ``MACHINE`` below; every move goes through ``_move``, which refuses any
 other transition and records the history (ComplaintEvent) in the same transaction.
 """
 from __future__ import annotations
@@ -14,12 +14,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections.calendar import add_working_days
 from inspections.choices import ProblemSource, Severity
 from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.images import image_reencode
+from supervision.states import StateMachine
 
 from .choices import CloseOutcome, ComplaintAction, ComplaintCategory, ComplaintStatus, ReporterKind, VerifyMethod
 from .models import Complaint, ComplaintEvent
@@ -27,13 +29,13 @@ from .models import Complaint, ComplaintEvent
 S, A = ComplaintStatus, ComplaintAction
 
 # (from status, action) -> to status. Nothing else is allowed. Verifying again amends the record.
-TRANSITIONS: dict[tuple[str, str], str] = {
+MACHINE = StateMachine(S, A, {
     (S.RECEIVED, A.VERIFIED): S.VERIFYING,
     (S.VERIFYING, A.VERIFIED): S.VERIFYING,
     (S.VERIFYING, A.CLOSED_UNFOUNDED): S.UNFOUNDED,
     (S.VERIFYING, A.CLOSED_RESOLVED): S.RESOLVED,
     (S.VERIFYING, A.TURNED_INTO_TICKET): S.RECTIFYING,
-}
+}, refusal=gettext_lazy("该举报投诉当前状态为「%(status)s」,不能进行「%(action)s」。"))
 OPEN_STATUSES = (S.RECEIVED, S.VERIFYING)
 CLOSED_STATUSES = (S.UNFOUNDED, S.RESOLVED, S.RECTIFYING)
 CLOSE_ACTIONS = {
@@ -84,20 +86,16 @@ def _record(complaint: Complaint, action: str, *, from_status: str, actor, note:
 def _allowed(complaint: Complaint, action: str) -> Complaint:
     """The complaint locked and re-read, if ``action`` is allowed from its current state."""
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if (locked.status, action) not in TRANSITIONS:
-        raise ValidationError(
-            _("该举报投诉当前状态为「%(status)s」,不能进行「%(action)s」。")
-            % {"status": ComplaintStatus(locked.status).label, "action": ComplaintAction(action).label}
-        )
+    MACHINE.target(locked.status, action)
     return locked
 
 
 def _move(complaint: Complaint, action: str, *, actor, note: str = "", at=None, **changes) -> Complaint:
-    """Lock, check the move against TRANSITIONS, apply ``changes``, record it."""
+    """Lock, check the move against ``MACHINE``, apply ``changes``, record it."""
     locked = _allowed(complaint, action)
     at = at or clock.now()
     from_status = locked.status
-    locked.status = TRANSITIONS[(from_status, action)]
+    locked.status = MACHINE.target(from_status, action)
     if locked.first_action_at is None:
         locked.first_action_at = at
     for name, value in changes.items():

@@ -33,7 +33,7 @@ from supervision.pdf import pdf_from_template
 from inspections.notifications import services as notifications
 from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
-from inspections.tickets.services import _locked, _record
+from inspections.tickets.services import ticket_event_record, ticket_lock
 
 RE_PROPOSE_AFTER_DAYS = 7
 URGE_RECTIFY_DAYS = 15
@@ -107,7 +107,7 @@ def next_rung(escalations, *, policy: EscalationPolicy, days: int, today: dt.dat
 
 
 def _propose(ticket: Ticket, *, level: int, days: int) -> Escalation:
-    ticket = _locked(ticket, None)
+    ticket = ticket_lock(ticket, None)
     escalation, created = Escalation.objects.get_or_create(
         ticket=ticket, level=level, defaults={"days_overdue": days}
     )
@@ -116,7 +116,7 @@ def _propose(ticket: Ticket, *, level: int, days: int) -> Escalation:
         escalation.decided_by = escalation.decided_at = None
         escalation.note = ""
         escalation.save()
-    _record(ticket, TicketAction.ESCALATION_PROPOSED, actor=None, note=_("逾期%(n)d天,提请%(level)s") % {
+    ticket_event_record(ticket, TicketAction.ESCALATION_PROPOSED, actor=None, note=_("逾期%(n)d天,提请%(level)s") % {
         "n": days, "level": EscalationLevel(level).label,
     })
     escalation.ticket = ticket
@@ -190,7 +190,7 @@ def escalation_confirm(*, escalation: Escalation, actor, note: str = "", ip: str
     confirmed 督办 is sent to the school as a notice (督办通知书)."""
     today = today or clock.today()
     escalation = _decidable(escalation, actor)
-    ticket = _locked(escalation.ticket, None)
+    ticket = ticket_lock(escalation.ticket, None)
     if ticket.status == TicketStatus.CLOSED:
         raise ValidationError(_("该整改通知已销号,无需升级,请选择“暂不升级”。"))
     days = days_overdue(ticket, today)
@@ -201,7 +201,7 @@ def escalation_confirm(*, escalation: Escalation, actor, note: str = "", ip: str
     escalation.days_overdue, escalation.note = days, note.strip()
     escalation.save()
     label = EscalationLevel(escalation.level).label
-    _record(ticket, TicketAction.ESCALATION_CONFIRMED, actor=actor, ip=ip,
+    ticket_event_record(ticket, TicketAction.ESCALATION_CONFIRMED, actor=actor, ip=ip,
             note=_("确认%(level)s(逾期%(n)d天)") % {"level": label, "n": days} + (f":{note.strip()}" if note.strip() else ""))
     escalation.ticket = ticket
     if escalation.level == EscalationLevel.URGE:
@@ -216,11 +216,11 @@ def escalation_dismiss(*, escalation: Escalation, actor, note: str, ip: str | No
     if not note.strip():
         raise ValidationError({"note": _("请说明暂不升级的理由。")})
     escalation = _decidable(escalation, actor)
-    ticket = _locked(escalation.ticket, None)
+    ticket = ticket_lock(escalation.ticket, None)
     escalation.status, escalation.decided_by, escalation.decided_at = EscalationStatus.DISMISSED, actor, clock.now()
     escalation.note = note.strip()
     escalation.save()
-    _record(ticket, TicketAction.ESCALATION_DISMISSED, actor=actor, ip=ip, note=_("暂不%(level)s:%(note)s") % {
+    ticket_event_record(ticket, TicketAction.ESCALATION_DISMISSED, actor=actor, ip=ip, note=_("暂不%(level)s:%(note)s") % {
         "level": EscalationLevel(escalation.level).label, "note": note.strip(),
     })
     escalation.ticket = ticket

@@ -47,7 +47,7 @@ assert len(KEYS) == len(ledger.COLUMNS)
 HEADER_SEARCH_ROWS = 10  # the header is the export's third row; a hand-made file may move it a little
 NAME_SEPARATORS = re.compile(r"[、,，;；/]")
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-# How far each status is along the one way a ticket goes (ticket_services.TRANSITIONS).
+# How far each status is along the one way a ticket goes (ticket_services.MACHINE).
 STAGE = {TicketStatus.OPEN: 0, TicketStatus.IN_PROGRESS: 1, TicketStatus.SUBMITTED: 2, TicketStatus.CLOSED: 3}
 
 

@@ -2,8 +2,8 @@
 
 问题必整改、整改必落实 (seed 003): each problem of a submitted checklist becomes a ticket; the school
 answers with a report and evidence; the supervisor re-checks and closes it (销号) or returns it.
-Every change goes through ``_move`` or ``_record``, which lock the row, check the version the user
-acted on, and write the history (who, when, what, from where). Each act carries the day it happened
+Every change goes through ``_move`` (a move of ``MACHINE``) or ``ticket_event_record``, which lock the
+row, check the version the user acted on, and write the history (who, when, what, from where). Each act carries the day it happened
 (``TicketEvent.occurred_on``: today, or — entered late — its real day) beside the instant it was
 recorded; a back-dated act never comes before what it acts on (a close before its report).
 """
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supervision import access, clock
+from supervision.states import StateMachine
 
 from inspections import calendar
 from inspections.choices import (
@@ -46,7 +47,7 @@ from inspections.visits.rules import check_editable
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
 # The one table of allowed moves: (from, action) -> to. Anything else is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
+MACHINE = StateMachine(TicketStatus, TicketAction, {
     (O, TicketAction.STARTED): P,
     (O, TicketAction.REPORT_SUBMITTED): S,
     (P, TicketAction.REPORT_SUBMITTED): S,
@@ -55,7 +56,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # An on-site re-check (回访) that finds the problem rectified may close it before a report.
     (O, TicketAction.CLOSED): C,
     (P, TicketAction.CLOSED): C,
-}
+})
 
 
 class StaleTicket(ValidationError):
@@ -81,7 +82,9 @@ def _act_day(ticket: Ticket, *, on: dt.date | None, actor, what: str, not_before
     return day
 
 
-def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
+def ticket_lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    """The ticket locked for this transaction and read again; a user who acted on an older version
+    (``expected_version``) is told someone else changed it (StaleTicket) and keeps what they wrote."""
     fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTicket(
@@ -97,8 +100,10 @@ def _bump(ticket: Ticket) -> None:
     ticket.version += 1
 
 
-def _record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | None = None,
-            from_status: str = "", to_status: str = "", on: dt.date | None = None) -> TicketEvent:
+def ticket_event_record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | None = None,
+                        from_status: str = "", to_status: str = "", on: dt.date | None = None) -> TicketEvent:
+    """Write an act into the ticket's history (who, the day it happened, from where) and bump its
+    version. Call it on a locked ticket (``ticket_lock``)."""
     _bump(ticket)
     return TicketEvent.objects.create(
         ticket=ticket, action=action, actor=actor, note=note, ip_address=ip, from_status=from_status,
@@ -108,13 +113,8 @@ def _record(ticket: Ticket, action: str, *, actor, note: str = "", ip: str | Non
 
 def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, note: str = "",
           ip: str | None = None, on: dt.date | None = None) -> Ticket:
-    ticket = _locked(ticket, expected_version)
-    target = TRANSITIONS.get((ticket.status, action))
-    if target is None:
-        raise ValidationError(
-            _("当前状态“%(status)s”下不能执行“%(action)s”。")
-            % {"status": ticket.get_status_display(), "action": TicketAction(action).label}
-        )
+    ticket = ticket_lock(ticket, expected_version)
+    target = MACHINE.target(ticket.status, action)
     origin = ticket.status
     ticket.status = target
     fields = ["status"]
@@ -122,7 +122,7 @@ def _move(ticket: Ticket, action: str, *, actor, expected_version: int | None, n
         ticket.closed_on, ticket.closed_at, ticket.closed_by = on or clock.today(), clock.now(), actor
         fields += ["closed_on", "closed_at", "closed_by"]
     ticket.save(update_fields=fields)
-    _record(ticket, action, actor=actor, note=note, ip=ip, from_status=origin, to_status=target, on=on)
+    ticket_event_record(ticket, action, actor=actor, note=note, ip=ip, from_status=origin, to_status=target, on=on)
     return ticket
 
 
@@ -214,7 +214,7 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
     become immutable."""
     if not text.strip():
         raise ValidationError({"text": _("请填写整改情况说明。")})
-    locked = _locked(ticket, expected_version)
+    locked = ticket_lock(ticket, expected_version)
     report = current_report(locked)
     if not report.evidence.exists():
         raise ValidationError(_("请至少上传一份佐证材料(照片或文件)后再提交。"))
@@ -248,7 +248,7 @@ def ticket_report_record_past(*, ticket: Ticket, actor, on: dt.date, text: str, 
         raise ValidationError(_("只有有“补录”权限的人员可以补录过去的整改报告。"))
     if not text.strip():
         raise ValidationError({"text": _("请填写整改情况说明。")})
-    locked = _locked(ticket, None)
+    locked = ticket_lock(ticket, None)
     report = current_report(locked)
     returned = locked.events.filter(action=TicketAction.RETURNED).order_by("-occurred_on").values_list(
         "occurred_on", flat=True
@@ -330,7 +330,7 @@ def _evidence_store(ticket: Ticket, report: TicketReport, inspected, *, actor, i
     )
     evidence.file.save(f"evidence{inspected.kind.extension}", ContentFile(inspected.content), save=False)
     evidence.save()
-    _record(ticket, TicketAction.EVIDENCE_ADDED, actor=actor, note=inspected.name, ip=ip)
+    ticket_event_record(ticket, TicketAction.EVIDENCE_ADDED, actor=actor, note=inspected.name, ip=ip)
     return evidence
 
 
@@ -348,7 +348,7 @@ def evidence_add(*, ticket: Ticket, actor, upload, expected_version: int | None 
                  ip: str | None = None) -> Evidence:
     """Add one evidence file to the report being written. Its type is decided by its content, its
     SHA-256 kept; once the report is submitted nothing can be added."""
-    ticket = _locked(ticket, expected_version)
+    ticket = ticket_lock(ticket, expected_version)
     report = _draft_report(ticket)
     inspected = _inspect_all(report, [upload])[0]
     ticket = _start_if_open(ticket, actor=actor, ip=ip)
@@ -367,7 +367,7 @@ def _evidence_remove(ticket: Ticket, report: TicketReport, evidence: Evidence) -
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, actor, expected_version: int | None = None, ip: str | None = None) -> None:
     """Remove a file from the report while it is still a draft (never after submission)."""
-    ticket = _locked(evidence.report.ticket, expected_version)
+    ticket = ticket_lock(evidence.report.ticket, expected_version)
     _evidence_remove(ticket, _draft_report(ticket), evidence)
 
 
@@ -379,7 +379,7 @@ def ticket_report_save(*, ticket: Ticket, actor, text: str, uploads=(), remove=(
     chosen (all or none) and, if asked, submit the report (整改报告) — which needs the text and at
     least one file. Two colleagues writing at once: every change moves the version, so the second,
     sending the version they loaded, is refused (StaleTicket) instead of overwriting the first."""
-    ticket = _locked(ticket, expected_version)
+    ticket = ticket_lock(ticket, expected_version)
     report = _draft_report(ticket)
     for evidence in remove:
         _evidence_remove(ticket, report, evidence)
@@ -406,7 +406,7 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
                       on: dt.date | None = None) -> Extension:
     """The school asks for a later deadline, with a reason; not past the end of the school year (of
     the day it asks)."""
-    ticket = _locked(ticket, expected_version)
+    ticket = ticket_lock(ticket, expected_version)
     day = _act_day(ticket, on=on, actor=actor, what=_("申请日期"), not_before=ticket.opened_on,
                    not_before_what=_("下达日期"))
     if ticket.status == C:
@@ -432,7 +432,7 @@ def extension_request(*, ticket: Ticket, actor, requested_deadline: dt.date, rea
         ticket=ticket, requested_deadline=requested_deadline, reason=reason.strip(), requested_by=actor,
         requested_on=day,
     )
-    _record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip, on=day,
+    ticket_event_record(ticket, TicketAction.EXTENSION_REQUESTED, actor=actor, ip=ip, on=day,
             note=_("申请延期至%(d)s:%(reason)s") % {"d": calendar.day_label(requested_deadline), "reason": extension.reason})
     return extension
 
@@ -443,7 +443,7 @@ def extension_decide(*, extension: Extension, actor, approve: bool, note: str = 
                      on: dt.date | None = None) -> Extension:
     """The supervisor approves (the deadline moves) or refuses (with a note) a pending request, on the
     day given (today by default), never before it was asked."""
-    ticket = _locked(extension.ticket, expected_version)
+    ticket = ticket_lock(extension.ticket, expected_version)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     day = _act_day(ticket, on=on, actor=actor, what=_("审批日期"), not_before=extension.requested_on,
                    not_before_what=_("申请日期"))
@@ -464,10 +464,10 @@ def extension_decide(*, extension: Extension, actor, approve: bool, note: str = 
         ticket.deadline = extension.requested_deadline
         ticket.save(update_fields=["deadline"])
         text = _("整改期限由%(old)s延至%(new)s") % {"old": calendar.day_label(old), "new": calendar.day_label(ticket.deadline)}
-        _record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, on=day,
+        ticket_event_record(ticket, TicketAction.EXTENSION_APPROVED, actor=actor, ip=ip, on=day,
                 note=f"{text}。{note}".rstrip("。") + "。")
     else:
-        _record(ticket, TicketAction.EXTENSION_REFUSED, actor=actor, ip=ip, on=day, note=note)
+        ticket_event_record(ticket, TicketAction.EXTENSION_REFUSED, actor=actor, ip=ip, on=day, note=note)
     return extension
 
 
@@ -490,7 +490,7 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     from supervision.images import image_reencode
 
 
-    ticket = _locked(ticket, expected_version)
+    ticket = ticket_lock(ticket, expected_version)
     if ticket.status == C:
         raise ValidationError(_("该整改通知已销号。"))
     if mode not in RecheckMode.values:
@@ -511,7 +511,7 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     if ticket.status == S:
         return ticket_return(ticket=ticket, actor=actor, reason=recheck.notes, expected_version=None, ip=ip,
                              on=recheck.date)
-    _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
+    ticket_event_record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
     return ticket
 
 
@@ -526,14 +526,14 @@ def tickets_apply_visit_rechecks(*, visit, actor, ip: str | None = None) -> list
         ticket = getattr(recheck.problem, "ticket", None)
         if ticket is None or ticket.status == C:
             continue
-        ticket = _locked(ticket, None)
+        ticket = ticket_lock(ticket, None)
         latest = ticket.reports.exclude(submitted_at=None).order_by("-submitted_at").first()
         later_report = latest and (
             recheck.created_at < latest.submitted_at or (latest.submitted_on and recheck.date < latest.submitted_on)
         )
         if recheck.result == RecheckResult.RECTIFIED and later_report:
             # The school reported after the visit's re-check: the new report needs its own look.
-            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, on=recheck.date, note=_recheck_note(recheck) + _(
+            ticket_event_record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, on=recheck.date, note=_recheck_note(recheck) + _(
                 "学校其后提交了新的整改报告,请针对最新报告复查后销号。"))
         elif recheck.result == RecheckResult.RECTIFIED:
             ticket = ticket_close(ticket=ticket, actor=actor, recheck=recheck, expected_version=None, ip=ip)
@@ -542,7 +542,7 @@ def tickets_apply_visit_rechecks(*, visit, actor, ip: str | None = None) -> list
             ticket = ticket_return(ticket=ticket, actor=actor, reason=reason, expected_version=None, ip=ip,
                                    on=recheck.date)
         else:
-            _record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
+            ticket_event_record(ticket, TicketAction.RECHECKED, actor=actor, ip=ip, note=_recheck_note(recheck), on=recheck.date)
         changed.append(ticket)
     return changed
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_state_machine_allows_only_its_table():
-    assert services.TRANSITIONS == {
+    assert services.MACHINE.moves == {
         (S.RECEIVED, A.VERIFIED): S.VERIFYING,
         (S.VERIFYING, A.VERIFIED): S.VERIFYING,
         (S.VERIFYING, A.CLOSED_UNFOUNDED): S.UNFOUNDED,
