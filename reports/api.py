@@ -10,7 +10,7 @@ from supervision import access
 from supervision.api import ScopedPrimaryKeyRelatedField
 from supervision.models import Office
 
-from . import selectors, services, submissions
+from . import registry, selectors, services, submissions
 from .models import Job, Submission
 
 
@@ -76,7 +76,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
         start = JobStartSerializer(data=request.data, context={"request": request})
         start.is_valid(raise_exception=True)
         kind, office, params = (start.validated_data[k] for k in ("kind", "office", "params"))
-        services.job_spec(kind)  # an unknown kind is a 400, before any permission question
+        registry.job_spec(kind)  # an unknown kind is a 400, before any permission question
         if not services.job_may_start(user=request.user, kind=kind, office=office, params=params):
             raise NotFound
         before = set(Job.objects.filter(kind=kind, office=office).values_list("pk", flat=True))

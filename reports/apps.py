@@ -7,4 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报表")
 
     def ready(self):
-        from . import submission_parts, submissions  # noqa: F401  (register the 报送 package job and its parts)
+        from . import plaques, submission_parts, submissions
+
+        plaques.register()
+        submissions.register()
+        submission_parts.register()

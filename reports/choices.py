@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class JobKind(models.TextChoices):
     """The kinds of report job this app makes itself; other apps register theirs with
-    ``reports.services.register_job_spec`` (the Job model stores the key, not a fixed choice)."""
+    ``reports.registry.register_job_spec`` (the Job model stores the key, not a fixed choice)."""
 
     PLAQUES = "plaques", _("挂牌督导公示牌(批量打印)")
 

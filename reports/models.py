@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision.models import Office
 
 from .choices import ACTIVE_STATUSES, JobStatus, SubmissionPeriod
+from .registry import JOB_SPECS
 
 
 def job_result_path(job: "Job", filename: str) -> str:
@@ -20,7 +21,7 @@ class Job(models.Model):
     progress say how far it got, the result is the produced file.
     """
 
-    # What the job makes: a key of reports.services.JOB_SPECS (each app registers its kinds there,
+    # What the job makes: a key of reports.registry.JOB_SPECS (each app registers its kinds there,
     # so a new kind of document needs no migration here).
     kind = models.CharField(_("类型"), max_length=32)
     office = models.ForeignKey(Office, verbose_name=_("督导室"), on_delete=models.PROTECT, related_name="report_jobs")
@@ -55,8 +56,6 @@ class Job(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     def get_kind_display(self) -> str:
-        from .services import JOB_SPECS
-
         spec = JOB_SPECS.get(self.kind)
         return str(spec.label) if spec else self.kind
 

@@ -1,5 +1,5 @@
 """The parts of a 报送 package made by the report apps: the office roll-up of the monthly zone reports
-(month) and the year-end summary (year). Registered from ``ReportsConfig.ready``; see
+(month) and the year-end summary (year). Registered by ``register`` from ``ReportsConfig.ready``; see
 ``reports.submissions`` for how a package is put together."""
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 
 from supervision.models import Office
 
-from .submissions import Period, SubmissionPart, register_submission_part
+from .models import Submission
+from .registry import SubmissionPart, register_submission_part
+
+Period = Submission.Period
 
 
 def rate_cell(value: float | None):
@@ -71,20 +74,11 @@ def _rollup_render(office: Office, params: dict) -> tuple[bytes, str]:
     return content, _("责任区月报表汇总-%(y)d年%(m)d月.xlsx") % {"y": year, "m": month}
 
 
-register_submission_part(
-    SubmissionPart(
-        key="monthly_rollup", periods=(Period.MONTH,), title=_rollup_title, fingerprint=_rollup_fingerprint,
-        render=_rollup_render, order=10,
-    )
-)
-
-
 def cover_figures(office: Office, params: dict) -> dict | None:
     """The figures the cover letter quotes, from the filed data only (None for a year)."""
     if params["period"] != Period.MONTH:
         return None
     return month_filed_totals(office, params)
-
 
 
 # --- 年度: the year-end summary (年度工作总结) and its figures ----------------------------------------
@@ -110,14 +104,6 @@ def _annual_render(office: Office, params: dict) -> tuple[bytes, str]:
 
     summary = jobs.summary_of(office, _annual_params(params))
     return annual_summary_pdf(summary, figures_of(summary)), _("%(year)d年度工作总结.pdf") % {"year": params["year"]}
-
-
-register_submission_part(
-    SubmissionPart(
-        key="annual_summary", periods=(Period.YEAR,), title=_annual_title, fingerprint=_annual_fingerprint,
-        render=_annual_render, order=10,
-    )
-)
 
 
 def _figures_title(office: Office, params: dict) -> str:
@@ -188,9 +174,23 @@ def _figures_render(office: Office, params: dict) -> tuple[bytes, str]:
     return annual_figures_workbook(figures), _("%(year)d年度督导工作数据.xlsx") % {"year": params["year"]}
 
 
-register_submission_part(
-    SubmissionPart(
-        key="annual_figures", periods=(Period.YEAR,), title=_figures_title, fingerprint=_annual_fingerprint,
-        render=_figures_render, order=20,
+def register() -> None:
+    """The parts the report apps add to a 报送 package (from ``ReportsConfig.ready``)."""
+    register_submission_part(
+        SubmissionPart(
+            key="monthly_rollup", periods=(Period.MONTH,), title=_rollup_title, fingerprint=_rollup_fingerprint,
+            render=_rollup_render, order=10,
+        )
     )
-)
+    register_submission_part(
+        SubmissionPart(
+            key="annual_summary", periods=(Period.YEAR,), title=_annual_title, fingerprint=_annual_fingerprint,
+            render=_annual_render, order=10,
+        )
+    )
+    register_submission_part(
+        SubmissionPart(
+            key="annual_figures", periods=(Period.YEAR,), title=_figures_title, fingerprint=_annual_fingerprint,
+            render=_figures_render, order=20,
+        )
+    )

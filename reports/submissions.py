@@ -13,52 +13,23 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
 from .models import Job, Submission
-from .services import JobSpec, ProgressCallback, job_start, register_job_spec
+from .registry import JobSpec, ProgressCallback, SubmissionPart, parts_for, register_job_spec, register_submission_part
+from .services import job_start
 
 KIND = "submission_package"
 Period = Submission.Period
-
-
-@dataclass(frozen=True)
-class SubmissionPart:
-    """One file of the package. ``fingerprint`` raises ValidationError (with a Chinese message) when the
-    part cannot be made yet — e.g. no zone has filed its report; ``optional`` parts are then left out
-    and listed as missing, required ones stop the submission."""
-
-    key: str
-    periods: tuple[str, ...]
-    title: Callable[[Office, dict], str]  # "责任区月报表汇总(2026年11月)"
-    fingerprint: Callable[[Office, dict], str]
-    render: Callable[[Office, dict], tuple[bytes, str]]  # (content, file name inside the zip)
-    order: int = 100
-    optional: bool = False
-
-
-PARTS: dict[str, SubmissionPart] = {}
-
-
-def register_submission_part(part: SubmissionPart) -> None:
-    if part.key in PARTS and PARTS[part.key] is not part:
-        raise ValueError(f"submission part {part.key!r} is already registered")
-    PARTS[part.key] = part
-
-
-def parts_for(period: str) -> list[SubmissionPart]:
-    return sorted((p for p in PARTS.values() if period in p.periods), key=lambda p: (p.order, p.key))
 
 
 def period_label(params: dict) -> str:
@@ -167,16 +138,6 @@ def _describe(job: Job) -> str:
     return _("报送材料-%(office)s-%(period)s") % {"office": job.office.name, "period": period_label(job.params)}
 
 
-register_job_spec(
-    KIND,
-    JobSpec(
-        clean_params=clean_params,
-        fingerprint=_fingerprint,
-        render=_render,
-        describe=_describe,
-        label=gettext_lazy("报送材料包"),
-    ),
-)
 
 
 # --- The cover letter (报送函) ----------------------------------------------------------------------
@@ -217,16 +178,6 @@ def _cover_render(office: Office, params: dict) -> tuple[bytes, str]:
     return pdf_from_template("reports/submission_cover_pdf.html", _cover_context(office, params)), _("报送函.pdf")
 
 
-register_submission_part(
-    SubmissionPart(
-        key=COVER,
-        periods=(Period.MONTH, Period.YEAR),
-        title=lambda office, params: _("报送函"),
-        fingerprint=_cover_fingerprint,
-        render=_cover_render,
-        order=0,
-    )
-)
 
 
 # --- Services and selectors ------------------------------------------------------------------------
@@ -253,3 +204,27 @@ def submission_start(*, office: Office, params: dict, user, note: str = "") -> S
 def submissions_visible_to(user) -> QuerySet[Submission]:
     """Packages an office sent, and those its offices below sent up to it (higher offices)."""
     return Submission.objects.filter(office__in=access.offices_overseen_by(user).values("pk"))
+
+
+def register() -> None:
+    """The package job and its cover letter (from ``ReportsConfig.ready``)."""
+    register_job_spec(
+        KIND,
+        JobSpec(
+            clean_params=clean_params,
+            fingerprint=_fingerprint,
+            render=_render,
+            describe=_describe,
+            label=gettext_lazy("报送材料包"),
+        ),
+    )
+    register_submission_part(
+        SubmissionPart(
+            key=COVER,
+            periods=(Period.MONTH, Period.YEAR),
+            title=lambda office, params: _("报送函"),
+            fingerprint=_cover_fingerprint,
+            render=_cover_render,
+            order=0,
+        )
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from reports.services import JobSpec, register_job_spec
+from reports.registry import JobSpec, register_job_spec
 from supervision import clock
 from supervision.pdf import pdf_from_template
 

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from reports.annual.contributions import register
-        from reports.services import register_job_spec
+        from reports.registry import register_job_spec
 
         from .contribution import survey_contribution
         from .report import POSTERS_KIND, REPORT_KIND, SURVEY_POSTERS_SPEC, SURVEY_REPORT_SPEC

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.services import JobSpec
+from reports.registry import JobSpec
 from supervision import clock
 from supervision.pdf import pdf_from_html
 

@@ -8,7 +8,7 @@ class AnnualConfig(AppConfig):
     verbose_name = _("年度工作总结")
 
     def ready(self):
-        from reports.services import register_job_spec
+        from reports.registry import register_job_spec
 
         from .jobs import KIND, SPEC
 

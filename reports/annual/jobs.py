@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.services import JobSpec, office_staff_may_start, sha256_of, zone_param_clean
+from reports.registry import JobSpec, sha256_of, zone_param_clean
+from reports.services import office_staff_may_start
 from supervision import access
 from supervision.models import Office, Zone
 

@@ -17,7 +17,8 @@ from inspections.tickets import rules as rectification
 from reports import selectors as report_selectors
 from reports.choices import JobStatus
 from reports.models import Job
-from reports.services import job_describe, job_start, sha256_of
+from reports.registry import sha256_of
+from reports.services import job_describe, job_start
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.services import JobSpec, register_job_spec, sha256_of
+from reports.registry import JobSpec, register_job_spec, sha256_of
 from supervision import access, clock
 from supervision.models import Office, Zone
 
