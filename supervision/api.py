@@ -21,7 +21,6 @@ from schools.models import School
 from . import access, clock, selectors, services
 from .filters import SupervisorFilter, ZoneFilter
 from .models import Office, Supervisor, Zone, ZoneAssignment, phone_validator
-from .throttle import client_ip
 
 
 def exception_handler(exc, context):
@@ -488,8 +487,3 @@ def check_year(value: int) -> int:
     if not 2000 <= value <= last:
         raise serializers.ValidationError(_("年度应在2000年至%(last)d年之间。") % {"last": last})
     return value
-
-
-def request_ip(request) -> str | None:
-    """The caller's address for a ticket's history (None when the server was not told)."""
-    return client_ip(request) or None

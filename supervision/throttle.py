@@ -26,6 +26,11 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or ""
 
 
+def request_ip(request) -> str | None:
+    """The caller's address for a history row (None when the server was not told)."""
+    return client_ip(request) or None
+
+
 def _window(now: dt.datetime, seconds: int) -> dt.datetime:
     epoch = int(now.timestamp())
     return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.timezone.utc)

@@ -30,9 +30,10 @@ from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
-from inspections.notifications import services as notifications
 from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
+from inspections.notifications import services as notifications
+from inspections.tickets import rules as rectification
 from inspections.tickets.services import ticket_event_record, ticket_lock
 
 RE_PROPOSE_AFTER_DAYS = 7
@@ -84,10 +85,6 @@ def escalation_policy_save(*, office: Office, actor, urge_after_days: int, notic
 
 
 # --- Proposing (the daily check) ------------------------------------------------------------------
-
-
-def days_overdue(ticket: Ticket, today: dt.date) -> int:
-    return (today - ticket.deadline).days
 
 
 def next_rung(escalations, *, policy: EscalationPolicy, days: int, today: dt.date) -> int | None:
@@ -150,13 +147,13 @@ def rectification_daily_check(*, today: dt.date) -> dict[str, int]:
         result.deadline_soon += bool(new)
         created += new
     policies: dict[int, EscalationPolicy] = {}
-    for ticket in waiting.filter(deadline__lt=today).prefetch_related("escalations").order_by("deadline", "pk"):
+    for ticket in waiting.filter(rectification.overdue_open(today)).prefetch_related("escalations").order_by("deadline", "pk"):
         new = notifications.ticket_overdue_notify(ticket=ticket, today=today)
         result.overdue += bool(new)
         created += new
         if ticket.office_id not in policies:
             policies[ticket.office_id] = escalation_policy_ensure(office=ticket.office)
-        days = days_overdue(ticket, today)
+        days = rectification.days_overdue(status=ticket.status, deadline=ticket.deadline, closed_on=ticket.closed_on, day=today)
         level = next_rung(ticket.escalations.all(), policy=policies[ticket.office_id], days=days, today=today)
         if level is None:
             continue
@@ -193,7 +190,7 @@ def escalation_confirm(*, escalation: Escalation, actor, note: str = "", ip: str
     ticket = ticket_lock(escalation.ticket, None)
     if ticket.status == TicketStatus.CLOSED:
         raise ValidationError(_("该整改通知已销号,无需升级,请选择“暂不升级”。"))
-    days = days_overdue(ticket, today)
+    days = rectification.days_overdue(status=ticket.status, deadline=ticket.deadline, closed_on=ticket.closed_on, day=today)
     if days <= 0:
         raise ValidationError(_("该整改通知已不再逾期(整改期限已延至%(date)s),无需升级,请选择“暂不升级”。")
                               % {"date": notifications.cn_date(ticket.deadline)})

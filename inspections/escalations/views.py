@@ -11,25 +11,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.forms import add_service_errors
 from supervision.models import Office
+from supervision.throttle import request_ip
 
-from inspections.notifications import services as notifications
-from inspections.escalations import services as escalations
 from inspections.choices import EscalationLevel, EscalationStatus, TicketStatus
+from inspections.escalations import services as escalations
 from inspections.models import EscalationPolicy
+from inspections.notifications import services as notifications
+from inspections.tickets import rules as rectification
 
 PAGE_SIZE = 30
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def _days_overdue(ticket, today) -> int:
+    return rectification.days_overdue(status=ticket.status, deadline=ticket.deadline, closed_on=ticket.closed_on, day=today)
 
 
 def _office_role_or_404(user) -> None:
@@ -54,7 +55,7 @@ def escalation_list(request):
     today = clock.today()
     for escalation in page:
         escalation.can_decide = escalation.pk in decidable and escalation.status == EscalationStatus.PROPOSED
-        escalation.days_now = max(escalations.days_overdue(escalation.ticket, today), 0)
+        escalation.days_now = _days_overdue(escalation.ticket, today)
         escalation.ticket_closed = escalation.ticket.status == TicketStatus.CLOSED
     return render(request, "inspections/escalation_list.html", {
         "page": page,
@@ -97,7 +98,7 @@ def escalation_detail(request, pk: int):
             decide = escalations.escalation_confirm if request.POST.get("action") == "confirm" else escalations.escalation_dismiss
             try:
                 decided = decide(escalation=escalation, actor=request.user, note=form.cleaned_data["note"],
-                                 ip=_client_ip(request))
+                                 ip=request_ip(request))
             except escalations.EscalationAlreadyDecided as exc:
                 add_service_errors(form, exc)
                 status = 409
@@ -122,7 +123,7 @@ def escalation_detail(request, pk: int):
         "ticket": ticket,
         "ladder": list(ticket.escalations.select_related("decided_by").order_by("level")),
         "ticket_url": notifications.ticket_url(ticket),
-        "days_now": max(escalations.days_overdue(ticket, clock.today()), 0),
+        "days_now": _days_overdue(ticket, clock.today()),
         "can_decide": can_decide,
         "form": form,
         "Status": EscalationStatus,

@@ -20,7 +20,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from supervision import access, clock
-from supervision.api import ActionInputMixin, ReadOnlyModelSerializer, request_ip
+from supervision.api import ActionInputMixin, ReadOnlyModelSerializer
+from supervision.throttle import request_ip
 
 from inspections.choices import RecheckMode, RecheckResult
 from inspections.ledger import importer as ledger_import
@@ -147,7 +148,7 @@ class TicketSerializer(ReadOnlyModelSerializer):
         ]
 
     def get_is_overdue(self, obj) -> bool:
-        return ticket_services.is_overdue(obj, self.context["today"])
+        return rectification.is_overdue(obj, self.context["today"])
 
     def get_days_overdue(self, obj) -> int:
         return rectification.days_overdue(status=obj.status, deadline=obj.deadline, closed_on=obj.closed_on,

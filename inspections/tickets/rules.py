@@ -82,6 +82,11 @@ def rate_text(value: float | None) -> str:
     return f"{value:g}%"
 
 
+def is_overdue(ticket, day: dt.date) -> bool:
+    """逾期未整改 on ``day`` for one ticket in hand (``overdue_open`` is the same rule for querysets)."""
+    return ticket.status != CLOSED and ticket.deadline < day
+
+
 def days_overdue(*, status: str, deadline: dt.date, closed_on: dt.date | None, day: dt.date) -> int:
     """Days past the deadline: until ``day`` for an open ticket, until 销号 for a closed one (0 if on time)."""
     end = closed_on if status == CLOSED and closed_on and closed_on <= day else day

@@ -63,11 +63,6 @@ class StaleTicket(ValidationError):
     """Someone else changed the ticket since this user loaded it."""
 
 
-def is_overdue(ticket: Ticket, today: dt.date | None = None) -> bool:
-    """逾期未整改, derived from the deadline, never stored (rectification.overdue_open for querysets)."""
-    return ticket.status != TicketStatus.CLOSED and ticket.deadline < (today or clock.today())
-
-
 def _act_day(ticket: Ticket, *, on: dt.date | None, actor, what: str, not_before: dt.date | None = None,
              not_before_what: str = "") -> dt.date:
     """The day an act happened: today, or a day given (within the late-entry window, earlier with 补录),

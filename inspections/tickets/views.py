@@ -16,18 +16,18 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision import access, clock
 from supervision.choices import Role
 from supervision.downloads import login_or_token_required, private_file
+from supervision.throttle import request_ip
 
 from inspections import calendar
-from inspections.tickets import services as ticket_services
 from inspections.choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
 from inspections.models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
+from inspections.tickets import rules as rectification, services as ticket_services
 from inspections.tickets.forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
 
 PAGE_SIZE = 50
@@ -45,15 +45,13 @@ SEVERITY_STYLES = {Severity.MINOR: "secondary", Severity.MAJOR: "warning", Sever
 EXTENSION_STYLES = {ExtensionStatus.PENDING: "warning", ExtensionStatus.APPROVED: "success", ExtensionStatus.REFUSED: "danger"}
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _mark_deadline(ticket: Ticket, today) -> Ticket:
     """Overdue and days left, derived from the deadline (never stored)."""
-    ticket.overdue = ticket_services.is_overdue(ticket, today)
+    ticket.overdue = rectification.is_overdue(ticket, today)
     ticket.days_left = (ticket.deadline - today).days
-    ticket.days_overdue = -ticket.days_left
+    ticket.days_overdue = rectification.days_overdue(
+        status=ticket.status, deadline=ticket.deadline, closed_on=ticket.closed_on, day=today
+    )
     ticket.status_style = STATUS_STYLES[ticket.status]
     return ticket
 
@@ -208,7 +206,7 @@ def ticket_start(request, pk):
     return _act(
         request, ticket, form, "start_form",
         lambda data, version: ticket_services.ticket_start(
-            ticket=ticket, actor=request.user, expected_version=version, ip=_ip(request)),
+            ticket=ticket, actor=request.user, expected_version=version, ip=request_ip(request)),
         success=_("已开始整改。请填写整改情况并上传佐证材料。"), anchor="report",
     )
 
@@ -237,7 +235,7 @@ def ticket_report(request, pk):
         request, ticket, form, "report_form",
         lambda data, version: ticket_services.ticket_report_save(
             ticket=ticket, actor=request.user, text=data.get("text", ""), uploads=uploads, remove=remove,
-            submit=submit, expected_version=version, ip=_ip(request)),
+            submit=submit, expected_version=version, ip=request_ip(request)),
         success=success, anchor="report",
     )
 
@@ -251,7 +249,7 @@ def extension_request(request, pk):
         request, ticket, form, "extension_form",
         lambda data, version: ticket_services.extension_request(
             ticket=ticket, actor=request.user, requested_deadline=data.get("requested_deadline"),
-            reason=data.get("reason", ""), expected_version=version, ip=_ip(request)),
+            reason=data.get("reason", ""), expected_version=version, ip=request_ip(request)),
         success=_("延期申请已提交,等待责任督学审批。"), anchor="extensions",
     )
 
@@ -267,7 +265,7 @@ def extension_decide(request, pk, extension_pk):
         request, ticket, form, "decision_form",
         lambda data, version: ticket_services.extension_decide(
             extension=extension, actor=request.user, approve=approve, note=data.get("note", ""),
-            expected_version=version, ip=_ip(request)),
+            expected_version=version, ip=request_ip(request)),
         success=_("已同意延期,整改期限已更新。") if approve else _("已不同意延期。"), anchor="extensions",
     )
 
@@ -290,7 +288,7 @@ def ticket_recheck(request, pk):
         lambda data, version: ticket_services.ticket_recheck(
             ticket=ticket, actor=request.user, result=result, notes=data.get("notes", ""),
             mode=data.get("mode") or request.POST.get("mode", ""), date=data.get("date"),
-            photos=request.FILES.getlist("photos"), expected_version=version, ip=_ip(request)),
+            photos=request.FILES.getlist("photos"), expected_version=version, ip=request_ip(request)),
         success=success,
     )
 

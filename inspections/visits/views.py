@@ -20,16 +20,15 @@ from django.views.decorators.http import require_POST
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
 from supervision.models import Supervisor
+from supervision.throttle import request_ip
 
 from inspections import calendar
-from inspections.visits import selectors
-from inspections.visits import services as visit_services
-from inspections.tickets import services as ticket_services
-from inspections.plans import services as plan_services
-from inspections.tickets import rules as ticket_rules
 from inspections.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
-from inspections.visits.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 from inspections.models import ChecklistAnswer, Photo, Problem, Visit
+from inspections.plans import services as plan_services
+from inspections.tickets import rules as ticket_rules, services as ticket_services
+from inspections.visits import selectors, services as visit_services
+from inspections.visits.forms import AnswerForm, ProblemForm, RecheckForm, ReopenForm, VisitHeaderForm, VisitStartForm
 
 CONCLUSION_STYLES = {Conclusion.OK: "success", Conclusion.PROBLEM: "danger", Conclusion.UNCHECKED: "secondary"}
 RESULT_STYLES = {RecheckResult.RECTIFIED: "success", RecheckResult.NOT_RECTIFIED: "danger"}
@@ -399,7 +398,7 @@ def problem_delete(request, pk, problem_pk):
 def checklist_submit(request, pk):
     visit = _editable_visit_or_404(request, pk)
     try:
-        visit_services.checklist_submit(checklist=visit.checklist, user=request.user, ip=request.META.get("REMOTE_ADDR") or None)
+        visit_services.checklist_submit(checklist=visit.checklist, user=request.user, ip=request_ip(request))
     except ValidationError as exc:
         return _render_detail(request, visit, status=400, submit_errors=exc.messages)
     messages.success(request, _("清单已提交并锁定。"))

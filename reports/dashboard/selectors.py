@@ -29,7 +29,6 @@ from inspections.tickets import rules as rectification
 from inspections.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, Problem, Ticket, Visit
 from inspections.visits.selectors import counted_q, counted_visits
-from inspections.tickets.services import is_overdue as ticket_overdue
 from schools.models import School
 from schools.selectors import members_on, periods_between
 from supervision import clock
@@ -526,6 +525,6 @@ def school_activity(*, scope: Scope, period: Period, today: dt.date) -> dict:
         .order_by("-opened_on", "-pk")
     )
     for ticket in tickets:
-        ticket.is_overdue = ticket_overdue(ticket, today)
+        ticket.is_overdue = rectification.is_overdue(ticket, today)
         ticket.in_period = period.start <= ticket.opened_on <= period.end
     return {"visits": visits, "tickets": tickets}

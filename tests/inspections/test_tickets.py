@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from inspections.visits import services as visit_services
+from inspections.tickets import rules as rectification
 from inspections.tickets import services as ticket_services
 from inspections.choices import RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Ticket
@@ -88,9 +89,11 @@ def test_the_second_person_acting_on_a_stale_ticket_is_told(ticket, world):
         ticket_services.ticket_start(ticket=ticket, actor=world["school_user_a1"], expected_version=seen)
 
 
-def test_overdue_is_derived_from_the_deadline(ticket):
-    today = timezone.localdate()
-    ticket.deadline = today - dt.timedelta(days=1)
-    assert ticket_services.is_overdue(ticket, today)
+def test_overdue_is_derived_from_the_deadline_the_same_way_for_one_ticket_and_for_a_list(ticket):
+    today = ticket.deadline + dt.timedelta(days=1)
+    assert rectification.is_overdue(ticket, today)
+    assert list(Ticket.objects.filter(rectification.overdue_open(today))) == [ticket]
+    assert not rectification.is_overdue(ticket, ticket.deadline)  # due today is not overdue yet
+    assert not Ticket.objects.filter(rectification.overdue_open(ticket.deadline)).exists()
     ticket.status = TicketStatus.CLOSED
-    assert not ticket_services.is_overdue(ticket, today)
+    assert not rectification.is_overdue(ticket, today)
