@@ -6,6 +6,7 @@ Accept-Language is ignored (supervision/middleware.py).
 import ast
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,12 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 IGNORED = [".venv", "node_modules", "staticfiles", "media"]
-# The project's catalogue plus one per app that keeps its own (inspections/surveys/locale/…): an
-# app's strings are extracted by running makemessages inside the app's folder.
-CATALOGUES = [PO] + sorted(
-    p for p in ROOT.glob("*/*/locale/en/LC_MESSAGES/django.po") if not p.is_relative_to(ROOT / ".venv")
-) + sorted(p for p in ROOT.glob("*/locale/en/LC_MESSAGES/django.po") if p != PO)
+# makemessages also skips the tests: their Chinese is test data, not UI.
+NOT_EXTRACTED = [*IGNORED, "tests"]
+# One catalogue per language and domain, for the whole product: apps keep no locale/ of their own
+# (two catalogues with one msgid made the English depend on INSTALLED_APPS order).
+CATALOGUES = sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
+DOMAINS = {"django", "djangojs"}
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e“”、。]+")
 
 
@@ -49,7 +51,7 @@ def in_english(client, user):
 
 def chinese_left(body: str, data: list[str]) -> list[str]:
     """Chinese text on the page that is not the users' own data (names) nor the switcher's 简体中文."""
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
     for text in sorted({*data, "简体中文"}, key=len, reverse=True):
         body = body.replace(text, "")
     return CJK.findall(body)
@@ -160,6 +162,32 @@ def read_po(path: Path) -> list[dict]:
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-+ #0]*\d*(?:\.\d+)?[sdif]|%[sd]|%%|\{\w+\}")
 
 
+def locale_dirs() -> list[Path]:
+    """Every folder named locale/ in the project (not in .venv, node_modules, staticfiles, media, .git, var)."""
+    found = []
+    for path in ROOT.iterdir():
+        if path.name in {*IGNORED, ".git", "var"} or not path.is_dir():
+            continue
+        found += [path] if path.name == "locale" else [p for p in path.rglob("locale") if p.is_dir()]
+    return sorted(found)
+
+
+def test_the_product_has_one_catalogue_per_domain_and_no_app_keeps_its_own():
+    assert locale_dirs() == [ROOT / "locale"], "merge app catalogues into locale/ and delete their locale/ folders"
+    stray = [p for p in (ROOT / "locale").rglob("*.po") if p.parent.name != "LC_MESSAGES" or p.stem not in DOMAINS]
+    assert stray == []
+    assert PO in CATALOGUES
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_catalogue_has_each_message_once_and_nothing_obsolete(po):
+    keys = Counter((e.get("msgctxt"), e["msgid"]) for e in read_po(po))
+    twice = sorted((key for key, n in keys.items() if n > 1), key=str)
+    assert twice == []
+    obsolete = [line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("#~ msgid")]
+    assert obsolete == [], "run makemessages with --no-obsolete"
+
+
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_english_message_is_translated_with_its_placeholders(po):
     entries = read_po(po)
@@ -186,18 +214,41 @@ def test_every_string_in_the_code_is_in_the_english_catalogue(tmp_path, monkeypa
     (source / "locale").mkdir()
     settings.LOCALE_PATHS = [source / "locale"]
     monkeypatch.chdir(source)
-    call_command("makemessages", locale=["en"], ignore_patterns=IGNORED, verbosity=0)
-    key = lambda e: (e.get("msgctxt"), e["msgid"])  # noqa: E731
-    in_code = {key(e) for e in read_po(source / "locale" / "en" / "LC_MESSAGES" / "django.po")}
-    in_catalogue = {key(e) for po in CATALOGUES for e in read_po(po)}
-    missing = sorted(in_code - in_catalogue, key=str)
-    assert missing == [], (
-        "new strings: run `manage.py makemessages -l en --ignore=.venv --ignore=node_modules "
-        "--ignore=staticfiles --ignore=media` and translate them:\n" + "\n".join(msgid for _ctx, msgid in missing)
-    )
+    domains = sorted({po.stem for po in CATALOGUES if po.parent.parent.name == "en"} | {"django"})
+    for domain in domains:  # djangojs only once it has a catalogue
+        call_command("makemessages", locale=["en"], domain=domain, ignore_patterns=NOT_EXTRACTED, verbosity=0)
+    assert locale_dirs() == [ROOT / "locale"]  # else makemessages above missed the app's strings
+    key = lambda e: (e.get("msgctxt"), e["msgid"])
+    command = ("`manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules "
+               "--ignore=staticfiles --ignore=media --ignore=tests`")
+    for domain in domains:
+        extracted = source / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+        in_code = {key(e) for e in read_po(extracted)}
+        in_catalogue = {key(e) for e in read_po(PO.with_name(extracted.name))}
+        missing = sorted(in_code - in_catalogue, key=str)
+        assert missing == [], f"new strings: run {command} and translate them:\n" + "\n".join(m for _c, m in missing)
+        unused = sorted(in_catalogue - in_code, key=str)
+        assert unused == [], f"strings no longer in the code: run {command}:\n" + "\n".join(m for _c, m in unused)
 
 
 def test_every_language_in_the_switcher_has_its_catalogue():
     for code, _name in settings.LANGUAGES:
         if code != settings.LANGUAGE_CODE:
             assert (ROOT / "locale" / translation.to_locale(code) / "LC_MESSAGES" / "django.po").exists()
+
+
+def test_the_apps_pages_read_their_english_from_the_one_catalogue(client, world):
+    """Campaigns, complaints, evaluations, surveys and annual summaries kept catalogues of their own
+    until they were merged into locale/en: the shared words read the same on every page."""
+    in_english(client, world["admin_a"])
+    headings = {
+        "campaigns:list": "Special inspections", "complaints:list": "Complaints and tips",
+        "evaluations:home": "Evaluations and assessments", "surveys:list": "Social satisfaction survey",
+        "annual:index": "Annual work summaries",
+    }
+    for name, heading in headings.items():
+        body = client.get(reverse(name)).content.decode()
+        assert re.findall(r"<h1[^>]*>(.*?)</h1>", body, flags=re.DOTALL) == [heading], name
+        for words in ["Special inspections", "Complaints and tips", "Evaluations"]:  # the menu
+            assert words in body, (name, words)
+        assert "专项督导" not in body and "举报投诉" not in body and "督导评估" not in body, name
