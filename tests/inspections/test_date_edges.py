@@ -134,7 +134,10 @@ def test_overdue_days_and_escalations_count_shanghai_days(world, clock):
                               deadline=dt.date(2026, 11, 20))[0]
     clock.move_to("2026-11-21 00:30")
     assert Ticket.objects.filter(rectification.overdue_open(clock.today), pk=ticket.pk).exists()
-    assert escalations.days_overdue(Ticket.objects.get(pk=ticket.pk), clock.today) == 1
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert rectification.is_overdue(fresh, clock.today)
+    assert rectification.days_overdue(status=fresh.status, deadline=fresh.deadline, closed_on=fresh.closed_on,
+                                      day=clock.today) == 1
     policy = escalations.escalation_policy_ensure(office=world["county_a"])
     clock.move_to(dt.datetime.combine(dt.date(2026, 11, 20) + dt.timedelta(days=policy.urge_after_days - 1),
                                       dt.time(23, 59)))
