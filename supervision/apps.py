@@ -7,7 +7,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督导机构")
 
     def ready(self):
-        from . import scheduler
+        from . import navigation, scheduler
 
+        navigation.register()
         # ./run.sh: `manage.py runserver` with in-process tasks runs the beat schedule itself.
         scheduler.start_if_serving()

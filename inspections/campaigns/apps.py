@@ -10,8 +10,10 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from reports.annual.contributions import register
 
+        from . import navigation
         from .contributions import campaigns_contribution
         from .report_files import register_jobs
 
         register_jobs()
         register(campaigns_contribution)
+        navigation.register()

@@ -10,6 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self):
         from reports.annual.contributions import register
 
+        from . import navigation
         from .selectors import case_contribution
 
         register(case_contribution)
+        navigation.register()

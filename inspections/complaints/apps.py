@@ -10,6 +10,8 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from reports.annual.contributions import register
 
+        from . import navigation
         from .contributions import complaints_contribution
 
         register(complaints_contribution)
+        navigation.register()

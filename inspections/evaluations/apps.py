@@ -10,6 +10,8 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from reports.annual.contributions import register
 
+        from . import navigation
         from .contributions import evaluations_contribution
 
         register(evaluations_contribution)
+        navigation.register()

@@ -11,9 +11,11 @@ class SurveysConfig(AppConfig):
         from reports.annual.contributions import register
         from reports.registry import register_job_spec
 
+        from . import navigation
         from .contribution import survey_contribution
         from .report import POSTERS_KIND, REPORT_KIND, SURVEY_POSTERS_SPEC, SURVEY_REPORT_SPEC
 
         register_job_spec(REPORT_KIND, SURVEY_REPORT_SPEC)
         register_job_spec(POSTERS_KIND, SURVEY_POSTERS_SPEC)
         register(survey_contribution)
+        navigation.register()

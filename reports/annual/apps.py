@@ -10,6 +10,8 @@ class AnnualConfig(AppConfig):
     def ready(self):
         from reports.registry import register_job_spec
 
+        from . import navigation
         from .jobs import KIND, SPEC
 
         register_job_spec(KIND, SPEC)
+        navigation.register()

@@ -6,3 +6,8 @@ class DashboardConfig(AppConfig):
     name = "reports.dashboard"
     label = "dashboard"
     verbose_name = _("督导数据看板")
+
+    def ready(self):
+        from . import navigation
+
+        navigation.register()

@@ -10,7 +10,8 @@ class MonthlyReportsConfig(AppConfig):
     def ready(self):
         from reports.annual.contributions import register as contribution_register
 
-        from . import contributions, jobs
+        from . import contributions, jobs, navigation
 
         jobs.register()
         contribution_register(contributions.monthly_reports_contribution)
+        navigation.register()

@@ -2,6 +2,7 @@
 from django import forms, template
 from django.utils.http import urlencode
 
+from supervision.navigation import menu_for
 from supervision.site import is_loopback, site_url
 
 register = template.Library()
@@ -20,6 +21,12 @@ def bs(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The menu bar's links and dropdowns for the signed-in user (supervision.navigation)."""
+    return menu_for(context["user"], context)
 
 
 @register.simple_tag(takes_context=True)
