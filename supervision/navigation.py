@@ -10,8 +10,7 @@ The one way an app adds to the menu: it lists its entries in ``ENTRIES`` of its 
 whose ``register()`` its ``AppConfig.ready`` calls (``register_entries``). This module holds the
 skeleton (sections and groups) and the entries of the monthly loop, the roster and the office; each
 sub-app (campaigns, evaluations, surveys, cases, complaints, monthly reports, annual summaries, the
-dashboard) keeps its few entries beside its views and its own translation catalogue. This module never
-imports the apps. ``menu_for`` keeps what a user may see and sorts it by ``order``;
+dashboard) keeps its few entries beside its views. This module never imports the apps. ``menu_for`` keeps what a user may see and sorts it by ``order``;
 ``templates/partials/nav_items.html`` draws the result.
 """
 from __future__ import annotations
