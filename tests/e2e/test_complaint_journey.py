@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.COMPLAINT_MIN_FILL_SECONDS = 0  # the robot check is tested in tests/complaints
+    settings.COMPLAINT_MIN_FILL_SECONDS = 0  # the robot check is tested in tests/inspections/complaints
 
 
 def no_horizontal_scroll(page):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.dashboard.factories import year_of_data
+from tests.reports.dashboard.factories import year_of_data
 from tests.factories import PASSWORD
 
 from .conftest import login

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from inspections.evaluations.choices import Stage
 from inspections.evaluations.models import Indicator, Score
 from tests import factories as f
-from tests.evaluations.factories import kg_round, score_all
+from tests.inspections.evaluations.factories import kg_round, score_all
 from tests.factories import PASSWORD
 
 from .conftest import login

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from inspections.surveys.models import Response
 from tests.factories import PASSWORD
-from tests.surveys.factories import survey_published
+from tests.inspections.surveys.factories import survey_published
 
 from .conftest import login
 

@@ -82,7 +82,7 @@ def _filed_month(world):
     """Zone a1 files October with two visits (one joint) and three problems, one closed; zone a2 does not."""
     from reports.monthly import services as monthly
     from tests import factories as f
-    from tests.monthly_reports.factories import MONTH, YEAR, close_ticket, day, problems_of, visit
+    from tests.reports.monthly.factories import MONTH, YEAR, close_ticket, day, problems_of, visit
 
     helper = f.SupervisorFactory(office=world["county_a"], name="张督学")
     first = visit(world["sup_a1"], world["schools"]["a1"], day(9), problems=2, co=[helper])
@@ -208,7 +208,7 @@ def test_the_director_sends_the_year_and_the_package_holds_the_summary_and_its_f
     from openpyxl import load_workbook
 
     from inspections.visits.selectors import counted_visits
-    from tests.monthly_reports.factories import day, problems_of, visit, close_ticket
+    from tests.reports.monthly.factories import day, problems_of, visit, close_ticket
     from tests import factories as f
 
     from .pdf_tools import pdf_text

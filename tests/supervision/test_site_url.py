@@ -12,7 +12,7 @@ from reports.services import job_run
 from tests import factories as f
 from tests.inspections.evidence_files import image_bytes, upload
 from tests.reports.pdf_tools import pdf_links, pdf_text
-from tests.surveys.factories import survey_published
+from tests.inspections.surveys.factories import survey_published
 
 pytestmark = pytest.mark.django_db
 

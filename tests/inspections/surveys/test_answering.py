@@ -101,7 +101,7 @@ def test_the_honeypot_filled_by_a_script_is_thanked_and_nothing_is_kept(client, 
 
 def test_a_bot_posting_many_times_gets_429_and_the_real_answers_are_kept(client, link, survey, settings):
     settings.SURVEY_ANSWERS_PER_IP_PER_LINK_HOUR = 3
-    from tests.surveys.factories import respond
+    from tests.inspections.surveys.factories import respond
 
     respond(link)  # a real parent, earlier
     statuses = []

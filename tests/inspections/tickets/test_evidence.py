@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from inspections.tickets.evidence import clean_name, inspect_upload, ole2_stream_names
 
-from .evidence_files import (
+from tests.inspections.evidence_files import (
     ELF, EXECUTABLE, HTML, SHELL, docx_bytes, image_bytes, ole2_bytes, pdf_bytes, upload, xlsx_bytes, zip_bytes,
 )
 

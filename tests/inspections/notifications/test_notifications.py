@@ -12,8 +12,8 @@ from inspections.tickets import services as ticket_services
 from inspections.models import Escalation, Notification, Ticket
 from supervision.choices import Role
 from tests import factories as f
-from tests.inspections.test_escalations import SUPERVISOR_OF
-from tests.inspections.test_tickets import _evidence
+from tests.inspections.escalations.test_escalations import SUPERVISOR_OF
+from tests.inspections.tickets.test_services import _evidence
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from inspections.choices import ExtensionStatus, RecheckResult, TicketAction, Ti
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket
 from tests import factories as f
 
-from .evidence_files import EXECUTABLE, image_bytes, pdf_bytes, upload
+from tests.inspections.evidence_files import EXECUTABLE, image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from inspections.evaluations import selectors
 from inspections.surveys.selectors import satisfaction_by_school
-from tests.surveys.factories import respond, survey_published
+from tests.inspections.surveys.factories import respond, survey_published
 
 from .factories import kg_round
 
