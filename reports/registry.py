@@ -1,7 +1,7 @@
 """The report registries — the one way an app adds to the reports: in its ``AppConfig.ready`` it calls
 ``register_job_spec`` for each kind of report job it makes (a file made in the worker: 月报表 Excel,
-year-end PDF, campaign and survey reports, plaques) and ``register_submission_part`` for each file it
-puts into a 报送 package. What reads them (``reports.services`` runs jobs, ``reports.submissions``
+year-end PDF, campaign and survey reports, plaques), ``register_submission_part`` for each file it
+puts into a 报送 package and ``register_contribution`` for the section it adds to the year-end summary. What reads them (``reports.services`` runs jobs, ``reports.submissions``
 packs parts) never imports the apps; the apps import only this module.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -109,3 +109,27 @@ def register_submission_part(part: SubmissionPart) -> None:
 
 def parts_for(period: str) -> list[SubmissionPart]:
     return sorted((p for p in PARTS.values() if period in p.periods), key=lambda p: (p.order, p.key))
+
+
+# --- Sections the rest of the year adds to the year-end summary -----------------------------------
+
+
+@dataclass
+class Contribution:
+    key: str  # stable id of the section, e.g. "surveys"
+    title: str  # section heading in the summary, e.g. "开展社会满意度调查"
+    sentence: str  # a drafted sentence with the real figures, in the seeds' style
+    figures: dict[str, int | float] = field(default_factory=dict)  # named numbers (checked by tests)
+    order: int = 100  # sections are sorted by it
+
+
+Contributor = Callable[..., "Contribution | None"]  # (office=, year=, until=) -> Contribution | None
+CONTRIBUTORS: list[Contributor] = []
+
+
+def register_contribution(contributor: Contributor) -> Contributor:
+    """Add a section to the year-end summary (from an app's ``AppConfig.ready``; see
+    ``reports.annual.contributions``)."""
+    if contributor not in CONTRIBUTORS:
+        CONTRIBUTORS.append(contributor)
+    return contributor

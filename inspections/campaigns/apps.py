@@ -8,12 +8,12 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("专项督导")
 
     def ready(self):
-        from reports.annual.contributions import register
+        from reports.registry import register_contribution
 
         from . import navigation
         from .contributions import campaigns_contribution
         from .report_files import register_jobs
 
         register_jobs()
-        register(campaigns_contribution)
+        register_contribution(campaigns_contribution)
         navigation.register()

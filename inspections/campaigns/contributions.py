@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reports.annual.contributions import Contribution
+from reports.registry import Contribution
 
 from .selectors import year_figures
 

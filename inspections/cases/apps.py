@@ -8,10 +8,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("督导案例")
 
     def ready(self):
-        from reports.annual.contributions import register
+        from reports.registry import register_contribution
 
         from . import navigation
         from .selectors import case_contribution
 
-        register(case_contribution)
+        register_contribution(case_contribution)
         navigation.register()

@@ -47,7 +47,7 @@ def case_contribution(*, office, year: int, until=None):
     from django.db.models import Q
     from django.utils.translation import gettext as _
 
-    from reports.annual.contributions import Contribution
+    from reports.registry import Contribution
 
     from .choices import CaseStatus
 

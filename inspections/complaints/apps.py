@@ -8,10 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("举报投诉")
 
     def ready(self):
-        from reports.annual.contributions import register
+        from reports.registry import register_contribution
 
         from . import navigation
         from .contributions import complaints_contribution
 
-        register(complaints_contribution)
+        register_contribution(complaints_contribution)
         navigation.register()

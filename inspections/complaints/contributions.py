@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from reports.annual.contributions import Contribution
+from reports.registry import Contribution
 from supervision import clock
 
 from .models import Complaint

@@ -8,10 +8,10 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("督导评估与考核")
 
     def ready(self):
-        from reports.annual.contributions import register
+        from reports.registry import register_contribution
 
         from . import navigation
         from .contributions import evaluations_contribution
 
-        register(evaluations_contribution)
+        register_contribution(evaluations_contribution)
         navigation.register()

@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("满意度调查")
 
     def ready(self) -> None:
-        from reports.annual.contributions import register
+        from reports.registry import register_contribution
         from reports.registry import register_job_spec
 
         from . import navigation
@@ -17,5 +17,5 @@ class SurveysConfig(AppConfig):
 
         register_job_spec(REPORT_KIND, SURVEY_REPORT_SPEC)
         register_job_spec(POSTERS_KIND, SURVEY_POSTERS_SPEC)
-        register(survey_contribution)
+        register_contribution(survey_contribution)
         navigation.register()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from reports.annual.contributions import Contribution
+from reports.registry import Contribution
 
 from .choices import Audience
 

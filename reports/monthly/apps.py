@@ -8,10 +8,10 @@ class MonthlyReportsConfig(AppConfig):
     verbose_name = _("责任区月报表")
 
     def ready(self):
-        from reports.annual.contributions import register as contribution_register
+        from reports.registry import register_contribution
 
         from . import contributions, jobs, navigation
 
         jobs.register()
-        contribution_register(contributions.monthly_reports_contribution)
+        register_contribution(contributions.monthly_reports_contribution)
         navigation.register()
