@@ -42,7 +42,7 @@ from inspections.models import (
 )
 from inspections.notifications import services as notifications
 from inspections.tickets.rules import default_deadline
-from inspections.visits.rules import check_editable
+from inspections.visits.rules import check_editable, problem_text_errors
 
 O, P, S, C = TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED
 
@@ -153,7 +153,6 @@ def problem_raise(
     office and zone the school was in on ``found_on``."""
     from schools.selectors import placement_on
 
-
     errors = {}
     placement = placement_on(school, found_on)
     if found_on > clock.today():
@@ -163,12 +162,7 @@ def problem_raise(
             "d": calendar.day_label(found_on), "school": school.name}
     if source not in ProblemSource.values or source == ProblemSource.CHECKLIST:
         errors["source"] = _("无效的问题来源。")
-    if not description.strip():
-        errors["description"] = _("请填写问题描述。")
-    if not opinion.strip():
-        errors["opinion"] = _("请填写整改意见。")
-    if severity not in Severity.values:
-        errors["severity"] = _("无效的严重程度。")
+    errors.update(problem_text_errors(description=description, opinion=opinion, severity=severity))
     deadline = deadline or default_deadline(found_on)
     if deadline <= found_on:
         errors["deadline"] = _("整改期限应晚于发现日期。")
@@ -213,6 +207,15 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
     report = current_report(locked)
     if not report.evidence.exists():
         raise ValidationError(_("请至少上传一份佐证材料(照片或文件)后再提交。"))
+    ticket = _report_file(locked, report, actor=actor, text=text, on=on, ip=ip,
+                          note=_("第%(n)d轮整改报告") % {"n": report.round})
+    notifications.ticket_report_submitted_notify(ticket=ticket, report=report)
+    return ticket
+
+
+def _report_file(locked: Ticket, report: TicketReport, *, actor, text: str, on: dt.date | None, ip: str | None,
+                 note: str) -> Ticket:
+    """File the round's report on its day and move the ticket to 已提交."""
     # A round begins when the ticket is issued or last sent back (退回): its report comes no earlier.
     returned = locked.events.filter(action=TicketAction.RETURNED).order_by("-occurred_on").values_list(
         "occurred_on", flat=True
@@ -225,10 +228,7 @@ def ticket_report_submit(*, ticket: Ticket, actor, text: str, expected_version: 
     locked.events.filter(action=TicketAction.STARTED, occurred_on__gt=day).update(occurred_on=day)
     report.text, report.submitted_on, report.submitted_at, report.submitted_by = text.strip(), day, clock.now(), actor
     report.save(update_fields=["text", "submitted_on", "submitted_at", "submitted_by"])
-    ticket = _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
-                   note=_("第%(n)d轮整改报告") % {"n": report.round}, ip=ip, on=day)
-    notifications.ticket_report_submitted_notify(ticket=ticket, report=report)
-    return ticket
+    return _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None, note=note, ip=ip, on=day)
 
 
 @transaction.atomic
@@ -245,17 +245,8 @@ def ticket_report_record_past(*, ticket: Ticket, actor, on: dt.date, text: str, 
         raise ValidationError({"text": _("请填写整改情况说明。")})
     locked = ticket_lock(ticket, None)
     report = current_report(locked)
-    returned = locked.events.filter(action=TicketAction.RETURNED).order_by("-occurred_on").values_list(
-        "occurred_on", flat=True
-    ).first()
-    day = _act_day(locked, on=on, actor=actor, what=_("整改报告提交日期"),
-                   not_before=max(locked.opened_on, returned or locked.opened_on),
-                   not_before_what=_("本轮整改开始日期(下达或退回之日)"))
-    locked.events.filter(action=TicketAction.STARTED, occurred_on__gt=day).update(occurred_on=day)
-    report.text, report.submitted_on, report.submitted_at, report.submitted_by = text.strip(), day, clock.now(), actor
-    report.save(update_fields=["text", "submitted_on", "submitted_at", "submitted_by"])
-    return _move(locked, TicketAction.REPORT_SUBMITTED, actor=actor, expected_version=None,
-                 note=_("第%(n)d轮整改报告(补录)") % {"n": report.round}, ip=ip, on=day)
+    return _report_file(locked, report, actor=actor, text=text, on=on, ip=ip,
+                        note=_("第%(n)d轮整改报告(补录)") % {"n": report.round})
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from inspections.choices import VisitMethod
+from inspections.choices import Severity, VisitMethod
 from inspections.models import Checklist
 
 
@@ -26,3 +26,16 @@ def check_editable(checklist: Checklist, user) -> None:
         return
     if not visit.supervisors.filter(user=user).exists():
         raise ValidationError(_("只有参加本次督导的督学可以填写清单。"))
+
+
+def problem_text_errors(*, description: str, opinion: str, severity: str) -> dict[str, str]:
+    """What a problem must say, wherever it is found (a checklist item, a complaint, a special
+    inspection): a description, the rectification opinion (整改意见) and a known severity."""
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("请填写问题描述。")
+    if not opinion.strip():
+        errors["opinion"] = _("请填写整改意见。")
+    if severity not in Severity.values:
+        errors["severity"] = _("无效的严重程度。")
+    return errors

@@ -27,7 +27,7 @@ from inspections.choices import (
 from inspections.models import Checklist, ChecklistAnswer, ChecklistReopening, Photo, PlanMonth, Problem, Visit
 from inspections.plans.services import audience_of, template_ensure
 from inspections.tickets.rules import default_deadline
-from inspections.visits.rules import check_editable, check_methods
+from inspections.visits.rules import check_editable, check_methods, problem_text_errors
 
 
 MAX_PHOTOS_PER_ITEM = 9
@@ -270,13 +270,7 @@ def problem_add(
     checklist = answer.checklist
     check_editable(checklist, user)
     visit = checklist.visit
-    errors = {}
-    if not description.strip():
-        errors["description"] = _("请填写问题描述。")
-    if not opinion.strip():
-        errors["opinion"] = _("请填写整改意见。")
-    if severity not in Severity.values:
-        errors["severity"] = _("无效的严重程度。")
+    errors = problem_text_errors(description=description, opinion=opinion, severity=severity)
     deadline = deadline or default_deadline(visit.date)
     if deadline <= visit.date:
         errors["deadline"] = _("整改期限应晚于督导日期。")
