@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inspections.models import UploadedFile
 from schools.models import School
 from supervision.models import Office, Supervisor, Zone
 
@@ -50,19 +51,12 @@ def attachment_path(instance, filename):
     return f"cases/{instance.case_id}/{instance.sha256[:20]}{instance.extension}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(UploadedFile):
     """A photo or document of a case. Type decided by content (inspections.tickets.evidence), SHA-256 kept,
     downloadable only through a permission-checked view."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("类型"), max_length=100)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveIntegerField(_("大小"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("案例附件")

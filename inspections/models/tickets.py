@@ -13,7 +13,7 @@ from ..choices import EscalationLevel, EscalationStatus, ExtensionStatus, Ticket
 from .loop import Problem, Recheck
 
 __all__ = [
-    "Ticket", "TicketReport", "Evidence", "Extension", "TicketEvent", "EscalationPolicy", "Escalation",
+    "Ticket", "TicketReport", "UploadedFile", "Evidence", "Extension", "TicketEvent", "EscalationPolicy", "Escalation",
     "RecheckPhoto", "Notification",
 ]
 
@@ -74,12 +74,11 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.report.ticket_id}/{instance.sha256[:20]}{instance.extension}"
 
 
-class Evidence(models.Model):
-    """A file of a rectification report. Type decided by content, SHA-256 stored, immutable once
-    the report is submitted, downloadable only through a permission-checked view."""
+class UploadedFile(models.Model):
+    """A file a user uploaded, as checked on the way in (``inspections.tickets.evidence``): its name as
+    sent, the type found in its content, its size and SHA-256, who uploaded it and when. Rectification
+    evidence and case attachments keep these; each says what it belongs to and where its file is stored."""
 
-    report = models.ForeignKey(TicketReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), upload_to=evidence_path)
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type = models.CharField(_("类型"), max_length=100)
     extension = models.CharField(max_length=10)
@@ -87,6 +86,17 @@ class Evidence(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Evidence(UploadedFile):
+    """A file of a rectification report. Type decided by content, SHA-256 stored, immutable once
+    the report is submitted, downloadable only through a permission-checked view."""
+
+    report = models.ForeignKey(TicketReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to=evidence_path)
 
     class Meta:
         verbose_name = _("佐证材料")
