@@ -40,7 +40,7 @@ def add_rectification(today: dt.date, rng: random.Random) -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from inspections.choices import EscalationLevel, EscalationStatus, Severity, TicketStatus
+    from inspections.models.choices import EscalationLevel, EscalationStatus, Severity, TicketStatus
     from inspections.models import Escalation, Problem, Ticket
 
     author = get_user_model().objects.get(username="director")

@@ -57,7 +57,7 @@ def build_county(today: dt.date, rng: random.Random) -> dict:
     from django.contrib.auth.models import Group
 
     from inspections.plans import services
-    from inspections.choices import Audience, ChecklistStatus, Conclusion
+    from inspections.models.choices import Audience, ChecklistStatus, Conclusion
     from inspections.models import Checklist, ChecklistAnswer, TemplateItem, Visit
     from schools.choices import SchoolKind
     from schools.models import School, SchoolMembership
@@ -136,7 +136,7 @@ def add_tickets(county: dict, count: int, start: int, today: dt.date, rng: rando
     closed (some late), recent ones open, in progress or reported."""
     from django.utils import timezone
 
-    from inspections.choices import Severity, TicketStatus
+    from inspections.models.choices import Severity, TicketStatus
     from inspections.models import Problem, Ticket
     from supervision import clock
 

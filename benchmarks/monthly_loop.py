@@ -47,7 +47,7 @@ def build(n_schools: int, today: dt.date, rng: random.Random) -> dict:
     from django.contrib.auth.models import Group
 
     from inspections.plans import services
-    from inspections.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
+    from inspections.models.choices import Audience, ChecklistStatus, Conclusion, RecheckResult
     from inspections.coverage.views import shift_month
     from inspections.models import (
         Checklist,
@@ -233,7 +233,7 @@ measure = harness.measure  # interleaved with the reference request; see harness
 def verify(data: dict, today: dt.date) -> dict:
     """The pages count what was built: coverage of this month and last month for the director has
     every school, and as many visited as schools with a submitted routine visit that month."""
-    from inspections.choices import ChecklistStatus, VisitKind
+    from inspections.models.choices import ChecklistStatus, VisitKind
     from inspections.models import Visit
     from inspections.coverage.selectors import RosterScope, coverage_for_month
 

@@ -40,7 +40,7 @@ def prepare(today: dt.date) -> dict:
     zone of the day on their visits and problems)."""
     from django.utils import timezone
 
-    from inspections.choices import TicketAction, TicketStatus
+    from inspections.models.choices import TicketAction, TicketStatus
     from inspections.models import Problem, Ticket, TicketEvent, Visit
     from schools.models import SchoolMembership
     from supervision.models import Zone

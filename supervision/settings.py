@@ -228,10 +228,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "supervision.choices.Role",
         "GrantableRoleEnum": "supervision.user_api.GRANTABLE_ROLES",
         # Several rectification models have a "status" field, each with its own choices.
-        "ChecklistStatusEnum": "inspections.choices.ChecklistStatus",
-        "TicketStatusEnum": "inspections.choices.TicketStatus",
-        "ExtensionStatusEnum": "inspections.choices.ExtensionStatus",
-        "EscalationStatusEnum": "inspections.choices.EscalationStatus",
+        "ChecklistStatusEnum": "inspections.models.choices.ChecklistStatus",
+        "TicketStatusEnum": "inspections.models.choices.TicketStatus",
+        "ExtensionStatusEnum": "inspections.models.choices.ExtensionStatus",
+        "EscalationStatusEnum": "inspections.models.choices.EscalationStatus",
         "JobStatusEnum": "reports.choices.JobStatus",
         "SubmissionPeriodEnum": "reports.choices.SubmissionPeriod",
         # One line per choices class each app adds (keep each app's lines under its own comment).

@@ -164,7 +164,7 @@ def visit_filled(*, user, school: School, date=None, problems: int = 0, rechecks
 def _visit_filled(*, user, school, date, problems, rechecks, submit, co_supervisors):
     from inspections.visits import services as visit_services
     from inspections.tickets import services as ticket_services
-    from inspections.choices import Conclusion, RecheckResult
+    from inspections.models.choices import Conclusion, RecheckResult
 
     visit = visit_services.visit_start(
         user=user, school=school, date=date, methods=["campus_walk"], co_supervisors=co_supervisors

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import transaction
 
 from inspections.visits import services as inspection_services
-from inspections.choices import Conclusion
+from inspections.models.choices import Conclusion
 from schools.choices import SchoolKind
 from supervision import access
 from supervision.models import Supervisor

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from inspections.choices import ChecklistStatus, TicketStatus
+from inspections.models.choices import ChecklistStatus, TicketStatus
 from inspections.models import Problem, Ticket, Visit
 from schools.models import SchoolMembership
 

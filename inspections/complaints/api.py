@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from inspections.choices import Severity
+from inspections.models.choices import Severity
 from supervision import access, clock
 from supervision.api import ActionInputMixin
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from inspections.choices import Severity
+from inspections.models.choices import Severity
 from supervision import clock
 
 from . import services

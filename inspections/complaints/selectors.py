@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 
 from .choices import ComplaintStatus
 from .models import Complaint

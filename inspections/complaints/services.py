@@ -16,8 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.calendar import add_working_days
-from inspections.choices import ProblemSource, Severity
+from supervision.calendar import add_working_days
+from inspections.models.choices import ProblemSource, Severity
 from schools.selectors import placement_on
 from supervision import access, clock
 from supervision.images import image_reencode

@@ -10,8 +10,8 @@ from schools.choices import SchoolKind
 from schools.models import SchoolMembership
 from supervision.models import Office, Supervisor, Zone
 
-from inspections.calendar import as_at, due_date, month_bounds
-from inspections.choices import ChecklistStatus, VisitKind
+from supervision.calendar import as_at, due_date, month_bounds
+from inspections.models.choices import ChecklistStatus, VisitKind
 from inspections.models import PlanMonth, Problem, Recheck, Visit
 from inspections.visits.selectors import counted_visits
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from supervision import access, clock
 from supervision.models import Supervisor
 
-from inspections import calendar
+from supervision import calendar
 from inspections.models import MonthlySummary
 
 

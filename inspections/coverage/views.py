@@ -29,7 +29,7 @@ from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
 
-from inspections import calendar
+from supervision import calendar
 from inspections.coverage import selectors as coverage_selectors, services
 from inspections.models import MonthlySummary
 from inspections.templatetags.coverage_tags import school_state

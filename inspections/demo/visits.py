@@ -20,7 +20,7 @@ from inspections.visits import selectors as visit_selectors
 from inspections.visits import services as visit_services
 from inspections.coverage import services as coverage_services
 from inspections.tickets import services as ticket_services
-from inspections.choices import Conclusion, RecheckResult, Severity, VisitMethod
+from inspections.models.choices import Conclusion, RecheckResult, Severity, VisitMethod
 from inspections.models import ChecklistAnswer, MonthlySummary, Visit
 
 PROBLEMS = {
@@ -204,7 +204,7 @@ def _date_ticket_history(office: Office) -> None:
     closed on time or late, statuses as at a month's end)."""
     from django.utils import timezone
 
-    from inspections.choices import TicketAction
+    from inspections.models.choices import TicketAction
     from inspections.models import Recheck, Ticket, TicketEvent
 
     def at(day: dt.date, hour: int) -> dt.datetime:
@@ -275,7 +275,7 @@ def demo_rectification_build(*, office: Office, today: dt.date) -> int:
 
     from supervision.access import schools_acted_for_by
 
-    from inspections.choices import TicketStatus
+    from inspections.models.choices import TicketStatus
     from inspections.escalations.services import rectification_daily_check
     from inspections.models import Ticket, TicketReport
     from inspections.tickets.services import ticket_report_save

@@ -30,7 +30,7 @@ from supervision import access, clock
 from supervision.models import Office
 from supervision.pdf import pdf_from_template
 
-from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
+from inspections.models.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
 from inspections.notifications import services as notifications
 from inspections.tickets import rules as rectification

@@ -20,7 +20,7 @@ from supervision.forms import add_service_errors
 from supervision.models import Office
 from supervision.throttle import request_ip
 
-from inspections.choices import EscalationLevel, EscalationStatus, TicketStatus
+from inspections.models.choices import EscalationLevel, EscalationStatus, TicketStatus
 from inspections.escalations import services as escalations
 from inspections.models import EscalationPolicy
 from inspections.notifications import services as notifications

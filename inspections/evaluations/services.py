@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.choices import ProblemSource, Severity
+from inspections.models.choices import ProblemSource, Severity
 from inspections.tickets.services import problem_raise
 from schools.choices import SchoolKind
 from supervision.models import Office

@@ -35,7 +35,7 @@ from supervision.models import Office, Supervisor, Zone
 from inspections.visits import services
 from inspections.ledger import selectors as ledger
 from inspections.tickets import services as ticket_services
-from inspections.choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod
+from inspections.models.choices import Conclusion, RecheckMode, RecheckResult, Severity, TicketStatus, VisitMethod
 from inspections.models import Ticket
 
 # The export's columns, in its order, by what the import reads from each (None: derived, ignored).

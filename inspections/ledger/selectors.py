@@ -32,7 +32,7 @@ from supervision import clock
 from supervision.models import Zone
 
 from inspections.tickets import rules as rectification
-from inspections.choices import Severity, TicketStatus
+from inspections.models.choices import Severity, TicketStatus
 from inspections.models import Ticket, TicketReport, Visit
 
 CLOSED = TicketStatus.CLOSED

@@ -32,7 +32,7 @@ from inspections.visits import selectors
 from inspections.ledger import selectors as ledger
 from inspections.ledger import importer as ledger_import
 from inspections.tickets import rules as rectification
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 from inspections.tickets.filters import TicketFilter
 from inspections.models import TemplateItem, Ticket
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from schools.models import School
 from supervision.models import Office, Supervisor, Zone
 
-from ..choices import (
+from .choices import (
     Audience,
     ChecklistStatus,
     Conclusion,

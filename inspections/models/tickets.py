@@ -9,7 +9,7 @@ from schools.models import School
 from supervision import clock
 from supervision.models import Office
 
-from ..choices import EscalationLevel, EscalationStatus, ExtensionStatus, TicketAction, TicketStatus
+from .choices import EscalationLevel, EscalationStatus, ExtensionStatus, TicketAction, TicketStatus
 from .loop import Problem, Recheck
 
 __all__ = [

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from supervision import access, clock, queue
 from supervision.site import serving, site_url
 
-from inspections.choices import EscalationLevel
+from inspections.models.choices import EscalationLevel
 from inspections.models import Escalation, Notification, Ticket, TicketReport
 
 DEADLINE_SOON_DAYS = 3  # "deadline in 3 days" (issue 4): warned once when 0–3 days are left

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.filters import StrictFilterSet
 
-from inspections.choices import Audience
+from inspections.models.choices import Audience
 from inspections.models import ChecklistTemplate, Plan
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision import clock
 from supervision.forms import OfficeChoiceMixin
 
-from inspections.choices import Audience
+from inspections.models.choices import Audience
 from inspections.models import TemplateItem
 
 TEXTAREA = {"rows": 4}

@@ -14,7 +14,7 @@ from schools.choices import SchoolKind
 from schools.models import School
 from supervision.models import Office
 
-from inspections.choices import Audience
+from inspections.models.choices import Audience
 from inspections.models import ChecklistTemplate, Plan, PlanMonth, TemplateItem
 from inspections.plans.defaults import KINDERGARTEN_ITEMS, SCHOOL_ITEMS, TUTORING_ITEMS
 

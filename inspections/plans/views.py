@@ -22,7 +22,7 @@ from supervision import access, clock
 from supervision.forms import add_service_errors
 
 from inspections.plans import services
-from inspections.choices import Audience
+from inspections.models.choices import Audience
 from inspections.models import Checklist, ChecklistTemplate, Plan, PlanMonth, TemplateItem
 from inspections.plans.forms import PlanCreateForm, PlanForm, PlanMonthForm, TemplateEnsureForm, TemplateItemForm
 

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from inspections.choices import Severity, TicketStatus
+from inspections.models.choices import Severity, TicketStatus
 from schools.choices import SchoolKind
 
 register = template.Library()

@@ -23,7 +23,7 @@ from supervision import access, clock
 from supervision.api import ActionInputMixin, ReadOnlyModelSerializer
 from supervision.throttle import request_ip
 
-from inspections.choices import RecheckMode, RecheckResult
+from inspections.models.choices import RecheckMode, RecheckResult
 from inspections.ledger import importer as ledger_import
 from inspections.models import Escalation, Evidence, Extension, Problem, Recheck, Ticket, TicketEvent, TicketReport
 from inspections.tickets import rules as rectification, services as ticket_services

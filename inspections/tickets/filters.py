@@ -9,7 +9,7 @@ from supervision import access, clock
 from supervision.filters import StrictFilterSet, month_filters
 from supervision.models import Office, Zone
 
-from inspections.choices import Severity, TicketStatus
+from inspections.models.choices import Severity, TicketStatus
 from inspections.models import Problem, Ticket
 from inspections.tickets import rules as rectification
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision import clock
 
-from inspections.choices import RecheckMode
+from inspections.models.choices import RecheckMode
 from inspections.tickets.evidence import accepted_types_text
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 from inspections.models import Ticket, TicketEvent
 from inspections.visits.selectors import counted_q
 
@@ -96,7 +96,7 @@ def days_overdue(*, status: str, deadline: dt.date, closed_on: dt.date | None, d
 def deadlines_on(first_deadlines: dict[int, dt.date], day: dt.date) -> dict[int, dt.date]:
     """Each ticket's deadline in force on ``day``: its problem's first deadline, moved by the
     extensions approved (审批日期) by then (1 query). ``first_deadlines``: ticket id → problem.deadline."""
-    from inspections.choices import ExtensionStatus
+    from inspections.models.choices import ExtensionStatus
     from inspections.models import Extension
 
     deadlines = dict(first_deadlines)

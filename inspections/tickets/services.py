@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from supervision import access, clock
 from supervision.states import StateMachine
 
-from inspections import calendar
-from inspections.choices import (
+from supervision import calendar
+from inspections.models.choices import (
     ExtensionStatus,
     ProblemSource,
     RecheckMode,

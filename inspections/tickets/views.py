@@ -24,8 +24,8 @@ from supervision.choices import Role
 from supervision.downloads import login_or_token_required, private_file
 from supervision.throttle import request_ip
 
-from inspections import calendar
-from inspections.choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
+from supervision import calendar
+from inspections.models.choices import ExtensionStatus, RecheckResult, Severity, TicketStatus
 from inspections.models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
 from inspections.tickets import rules as rectification, services as ticket_services
 from inspections.tickets.forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm

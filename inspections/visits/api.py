@@ -26,7 +26,7 @@ from supervision.api import (
 from supervision.choices import Role
 from supervision.models import Supervisor
 
-from inspections.choices import Conclusion, Severity, VisitMethod
+from inspections.models.choices import Conclusion, Severity, VisitMethod
 from inspections.models import Checklist, ChecklistAnswer, ChecklistReopening, Photo, Problem, Recheck, Visit
 from inspections.tickets import services as ticket_services
 from inspections.visits import selectors as visit_selectors, services as visit_services

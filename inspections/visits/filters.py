@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.filters import IntegerFilter, StrictFilterSet, month_filters
 
-from inspections.choices import ChecklistStatus, Severity
+from inspections.models.choices import ChecklistStatus, Severity
 from inspections.models import Problem, Visit
 from inspections.visits import selectors
 

@@ -6,7 +6,7 @@ from schools.models import School
 from supervision import clock
 from supervision.models import Supervisor
 
-from inspections.choices import Conclusion, RecheckResult, Severity, VisitMethod
+from inspections.models.choices import Conclusion, RecheckResult, Severity, VisitMethod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

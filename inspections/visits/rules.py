@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from inspections.choices import Severity, VisitMethod
+from inspections.models.choices import Severity, VisitMethod
 from inspections.models import Checklist
 
 

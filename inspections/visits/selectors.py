@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db.models import Q, Exists, OuterRef, Prefetch, QuerySet
 
-from inspections.choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
+from inspections.models.choices import ChecklistStatus, RecheckResult, TicketStatus, VisitKind
 from inspections.models import Checklist, ChecklistAnswer, Photo, Problem, Recheck, Visit
 
 

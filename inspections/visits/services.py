@@ -14,8 +14,8 @@ from supervision import access, clock
 from supervision.images import image_reencode
 from supervision.models import Supervisor
 
-from inspections import calendar
-from inspections.choices import (
+from supervision import calendar
+from inspections.models.choices import (
     ChecklistStatus,
     Conclusion,
     ItemSource,

@@ -22,8 +22,8 @@ from supervision.downloads import login_or_token_required
 from supervision.models import Supervisor
 from supervision.throttle import request_ip
 
-from inspections import calendar
-from inspections.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
+from supervision import calendar
+from inspections.models.choices import Conclusion, ItemSource, RecheckResult, VisitKind, VisitMethod
 from inspections.models import ChecklistAnswer, Photo, Problem, Visit
 from inspections.plans import services as plan_services
 from inspections.tickets import rules as ticket_rules, services as ticket_services

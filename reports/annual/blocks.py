@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.choices import EscalationLevel
+from inspections.models.choices import EscalationLevel
 from inspections.tickets.rules import rate_text
 
 from .selectors import AnnualFigures

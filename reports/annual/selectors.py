@@ -34,9 +34,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from inspections import calendar
+from supervision import calendar
 from inspections.tickets import rules as rectification
-from inspections.choices import EscalationLevel, EscalationStatus, Severity
+from inspections.models.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, MonthlySummary, Problem, TicketReport, Visit
 from inspections.visits.selectors import counted_q, counted_visits
 from schools.models import SchoolMembership

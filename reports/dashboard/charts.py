@@ -124,7 +124,7 @@ def groups_chart(rows: list[dict]) -> dict:
 
 def escalations_chart(levels: list[dict], url: str) -> dict:
     """Escalations proposed in the period by rung: confirmed, awaiting the director, dismissed."""
-    from inspections.choices import EscalationStatus
+    from inspections.models.choices import EscalationStatus
 
     return _base(
         legend={"top": 0},

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max, Q
 from django.http import Http404
 
-from inspections import calendar
+from supervision import calendar
 from inspections.tickets import rules as rectification
-from inspections.choices import EscalationLevel, EscalationStatus, Severity
+from inspections.models.choices import EscalationLevel, EscalationStatus, Severity
 from inspections.models import Escalation, Problem, Ticket, Visit
 from inspections.visits.selectors import counted_q, counted_visits
 from schools.models import School

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 from supervision import clock
 
 TITLE = "责任督学挂牌督导问题管理月报表"

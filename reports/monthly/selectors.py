@@ -27,9 +27,9 @@ from types import SimpleNamespace as Row
 
 from django.db.models import Count, Q
 
-from inspections import calendar
+from supervision import calendar
 from inspections.tickets import rules as rectification
-from inspections.choices import Conclusion, TicketStatus
+from inspections.models.choices import Conclusion, TicketStatus
 from inspections.models import ChecklistAnswer, Problem, Visit
 from inspections.visits.selectors import counted_visits
 from schools.models import SchoolMembership

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from inspections import calendar
+from supervision import calendar
 from inspections.notifications.services import cn_date, notify
 from supervision import access, clock
 from supervision.models import Zone

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from inspections import calendar
+from supervision import calendar
 from inspections.models import Visit
 from schools.models import School, SchoolMembership
 

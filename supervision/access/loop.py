@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from inspections.choices import ChecklistStatus
+from inspections.models.choices import ChecklistStatus
 from inspections.models import ChecklistTemplate, MonthlySummary, Plan, Problem, Visit
 from schools.models import School
 

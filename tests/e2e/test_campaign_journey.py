@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from inspections.campaigns.models import Campaign
-from inspections.choices import ProblemSource, VisitKind
+from inspections.models.choices import ProblemSource, VisitKind
 from inspections.models import Ticket, Visit
 from tests import factories as f
 from tests.factories import PASSWORD

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from inspections.coverage import selectors
 from inspections.visits import services
-from inspections.choices import ChecklistStatus, Conclusion
+from inspections.models.choices import ChecklistStatus, Conclusion
 from inspections.models import ChecklistAnswer, Photo, Problem, Recheck, Visit
 from tests.factories import PASSWORD
 

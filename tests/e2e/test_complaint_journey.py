@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from inspections.choices import ProblemSource, TicketStatus
+from inspections.models.choices import ProblemSource, TicketStatus
 from inspections.complaints.models import Complaint
 from tests.factories import PASSWORD
 

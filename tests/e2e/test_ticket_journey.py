@@ -6,7 +6,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
-from inspections.choices import TicketAction, TicketStatus
+from inspections.models.choices import TicketAction, TicketStatus
 from inspections.models import Evidence, Ticket
 from tests import factories as f
 from tests.factories import PASSWORD

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from inspections.visits import services as visit_services
 from inspections.plans import services as plan_services
 from inspections.coverage import services as coverage_services
-from inspections.choices import Audience, ChecklistStatus, Conclusion
+from inspections.models.choices import Audience, ChecklistStatus, Conclusion
 from inspections.models import ChecklistReopening, ChecklistTemplate, MonthlySummary, Photo, Plan, Problem, Visit
 from supervision import access
 from supervision.models import ZoneAssignment

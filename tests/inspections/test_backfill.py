@@ -12,7 +12,7 @@ from PIL import Image
 from inspections.visits import services
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
-from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
+from inspections.models.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Ticket, TicketEvent, Visit
 from supervision import access
 from supervision.models import Office

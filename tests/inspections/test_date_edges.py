@@ -8,14 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from inspections import calendar
+from supervision import calendar
 from inspections.coverage import selectors
 from inspections.visits import services as visit_services
 from inspections.coverage import services as coverage_services
 from inspections.escalations import services as escalations
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
-from inspections.choices import EscalationLevel
+from inspections.models.choices import EscalationLevel
 from inspections.models import Escalation, Ticket
 from reports.monthly import services as monthly_services
 from reports.monthly.models import ZoneMonthlyReport

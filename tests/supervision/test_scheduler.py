@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from inspections.choices import EscalationLevel, EscalationStatus
+from inspections.models.choices import EscalationLevel, EscalationStatus
 from inspections.models import Escalation
 from supervision import clock, scheduler
 from tests import factories as f

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from inspections.cases.services import MACHINE as CASES
-from inspections.choices import TicketAction, TicketStatus
+from inspections.models.choices import TicketAction, TicketStatus
 from inspections.complaints.services import MACHINE as COMPLAINTS
 from inspections.tickets.services import MACHINE as TICKETS
 from supervision.states import StateMachine

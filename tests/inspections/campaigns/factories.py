@@ -6,7 +6,7 @@ from django.utils import timezone
 from inspections.visits import services as inspection_services
 from inspections.campaigns import services
 from inspections.campaigns.choices import CampaignTopic, SchoolSelection
-from inspections.choices import Conclusion
+from inspections.models.choices import Conclusion
 
 
 def campaign_made(world, *, schools=("a1", "a3"), team=("sup_a1",), leader="sup_a1", topic=CampaignTopic.SHUANGJIAN,

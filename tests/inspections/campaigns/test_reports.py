@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from inspections.campaigns.report_files import PDF_KIND, XLSX_KIND, campaign_report_pdf, campaign_report_xlsx
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 from inspections.models import Ticket
 from reports.annual.contributions import contributions_for
 from reports.models import Job

@@ -10,7 +10,7 @@ from inspections.visits import selectors as visit_selectors
 from inspections.campaigns import services
 from inspections.campaigns.choices import SchoolSelection
 from inspections.campaigns.models import Campaign, CampaignSchool
-from inspections.choices import ItemSource, ProblemSource, TicketStatus, VisitKind
+from inspections.models.choices import ItemSource, ProblemSource, TicketStatus, VisitKind
 from inspections.models import Ticket
 from schools.choices import SchoolKind
 from schools.services import school_close

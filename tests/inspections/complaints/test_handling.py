@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.calendar import add_working_days
-from inspections.choices import ProblemSource, TicketStatus
+from supervision.calendar import add_working_days
+from inspections.models.choices import ProblemSource, TicketStatus
 from inspections.complaints import services
 from inspections.complaints.choices import ComplaintAction as A, ComplaintStatus as S
 from inspections.complaints.models import Complaint

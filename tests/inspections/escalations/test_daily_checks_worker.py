@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
 
-from inspections.choices import EscalationLevel, EscalationStatus
+from inspections.models.choices import EscalationLevel, EscalationStatus
 from inspections.models import Escalation, Notification
 from inspections.escalations.tasks import daily_rectification_checks
 from supervision.celery import app as celery_app

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections.escalations import services as escalations
-from inspections.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
+from inspections.models.choices import EscalationLevel, EscalationStatus, TicketAction, TicketStatus
 from inspections.models import Escalation, EscalationPolicy, Ticket
 from supervision.choices import Role
 from tests import factories as f

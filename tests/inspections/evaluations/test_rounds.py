@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inspections.choices import ProblemSource, TicketStatus
+from inspections.models.choices import ProblemSource, TicketStatus
 from inspections.evaluations import selectors, services
 from inspections.evaluations.choices import Level, Stage
 from inspections.evaluations.models import Indicator, Score

@@ -13,7 +13,7 @@ from inspections.visits import services
 from inspections.ledger import importer as ledger_import
 from inspections.tickets import services as ticket_services
 from inspections.tickets import rules as rectification
-from inspections.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
+from inspections.models.choices import Conclusion, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Notification, Problem, Ticket, TicketEvent, Visit
 from supervision import access
 from supervision.choices import Role

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from inspections.choices import Severity, TicketStatus
+from inspections.models.choices import Severity, TicketStatus
 from inspections.models import Problem, Ticket
 from schools.selectors import placement_on
 from supervision import clock

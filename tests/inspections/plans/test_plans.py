@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inspections.plans import services as plan_services
 from inspections.visits import services as visit_services
-from inspections.choices import Audience, VisitMethod
+from inspections.models.choices import Audience, VisitMethod
 from inspections.demo.plans import demo_plan_build
 from inspections.models import ChecklistAnswer, ChecklistTemplate, Plan, PlanMonth, TemplateItem
 from tests import factories as f

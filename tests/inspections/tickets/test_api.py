@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from inspections.choices import Severity, TicketAction, TicketStatus
+from inspections.models.choices import Severity, TicketAction, TicketStatus
 from inspections.models import Notification, Problem, Ticket, TicketEvent
 from tests import factories as f
 from tests.api_support import api_as

@@ -9,7 +9,7 @@ from django.utils import timezone
 from inspections.visits import services as visit_services
 from inspections.tickets import rules as rectification
 from inspections.tickets import services as ticket_services
-from inspections.choices import RecheckResult, TicketAction, TicketStatus
+from inspections.models.choices import RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import calendar
+from supervision import calendar
 from inspections.visits import selectors
 from inspections.visits import services as visit_services
 from inspections.tickets import services as ticket_services
-from inspections.choices import ExtensionStatus, RecheckResult, TicketAction, TicketStatus
+from inspections.models.choices import ExtensionStatus, RecheckResult, TicketAction, TicketStatus
 from inspections.models import Evidence, Extension, Problem, Recheck, RecheckPhoto, Ticket
 from tests import factories as f
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from inspections.visits import services as visit_services
 from inspections.plans import services as plan_services
-from inspections.choices import ChecklistStatus, Conclusion, RecheckResult
+from inspections.models.choices import ChecklistStatus, Conclusion, RecheckResult
 from inspections.models import ChecklistAnswer, ChecklistReopening, Problem, Recheck, Visit
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from inspections.visits import services as visit_services
 from inspections.plans import services as plan_services
 from inspections.tickets import services as ticket_services
 from inspections.coverage import services as coverage_services
-from inspections.choices import ChecklistStatus, Conclusion, ItemSource, RecheckResult
+from inspections.models.choices import ChecklistStatus, Conclusion, ItemSource, RecheckResult
 from inspections.models import ChecklistAnswer, Plan, Problem
 
 pytestmark = pytest.mark.django_db

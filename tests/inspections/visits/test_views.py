@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from inspections.visits import services
-from inspections.choices import ChecklistStatus
+from inspections.models.choices import ChecklistStatus
 from inspections.models import Photo, Visit
 
 from .test_checklist import JSON, _media, answer_all, photo_upload, png_bytes, start, submitted, url  # noqa: F401 (_media: autouse)

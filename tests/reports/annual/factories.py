@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inspections.coverage import services as inspection_services
 from inspections.tickets import services as ticket_services
-from inspections.choices import EscalationLevel, EscalationStatus, RecheckResult
+from inspections.models.choices import EscalationLevel, EscalationStatus, RecheckResult
 from inspections.models import Escalation, Ticket
 from tests import factories as f
 

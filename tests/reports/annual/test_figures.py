@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections.choices import EscalationLevel
+from inspections.models.choices import EscalationLevel
 from reports.annual.selectors import annual_figures
 from tests import factories as f
 

@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from inspections.tickets import services as ticket_services
-from inspections.choices import EscalationLevel, EscalationStatus, ProblemSource, RecheckResult, Severity, VisitKind
+from inspections.models.choices import EscalationLevel, EscalationStatus, ProblemSource, RecheckResult, Severity, VisitKind
 from inspections.models import Escalation, Problem, Ticket, Visit
 from supervision.services import zone_assign_schools
 from tests import factories as f

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.choices import ChecklistStatus, TicketStatus, VisitKind
+from inspections.models.choices import ChecklistStatus, TicketStatus, VisitKind
 from inspections.models import Problem, Ticket, Visit
 
 from .factories import at, year_of_data

@@ -24,7 +24,7 @@ def visit(supervisor, school, date: dt.date, *, problems: int = 0, co=()):
 
 def close_ticket(ticket: Ticket, supervisor, when: dt.date) -> Ticket:
     """Close (销号) a ticket through the service: the supervisor's re-check on ``when``."""
-    from inspections.choices import RecheckResult
+    from inspections.models.choices import RecheckResult
     from inspections.tickets.services import ticket_recheck
 
     with f.on_day(when, hour=15):

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from inspections.choices import TicketStatus
+from inspections.models.choices import TicketStatus
 from inspections.models import Problem, Visit
 from inspections.visits.selectors import counted_visits
 from reports.monthly import selectors, services
