@@ -16,6 +16,11 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium package")
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions do (15 s): on a loaded 2-CPU CI machine a page after a POST
+    # can take longer than Playwright's default 5 s to arrive, and the journey must not fail for it.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
