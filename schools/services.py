@@ -14,10 +14,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from supervision import clock
+from supervision import calendar, clock
 from supervision.models import Office, Zone
 
 from .models import School, SchoolMembership
@@ -31,13 +30,9 @@ membership_changed = Signal()
 UNCHANGED = object()
 
 
-def _d(day: dt.date) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
 def _check_not_future(on: dt.date) -> None:
     if on > clock.today():
-        raise ValidationError({"on": _("生效日期 %(d)s 不能晚于今天。") % {"d": _d(on)}})
+        raise ValidationError({"on": _("生效日期 %(d)s 不能晚于今天。") % {"d": calendar.day_label(on)}})
 
 
 def _locked(school: School) -> list[SchoolMembership]:
@@ -113,7 +108,7 @@ def _open_period(school: School, periods: list[SchoolMembership]) -> SchoolMembe
     if current is None:
         last = periods[-1].last_day if periods else None
         raise ValidationError(
-            _("“%(school)s”已于 %(d)s 停办或撤并,不在名册中。") % {"school": school.name, "d": _d(last) if last else "—"}
+            _("“%(school)s”已于 %(d)s 停办或撤并,不在名册中。") % {"school": school.name, "d": calendar.day_label(last) if last else "—"}
         )
     return current
 
@@ -123,13 +118,13 @@ def _check_after_start(school: School, periods: list[SchoolMembership], current:
     if on < periods[0].valid_from:
         raise ValidationError({"on": _(
             "“%(school)s”自 %(start)s 起才列入名册,不能早于该日调整(所填 %(d)s)。"
-        ) % {"school": school.name, "start": _d(periods[0].valid_from), "d": _d(on)}})
+        ) % {"school": school.name, "start": calendar.day_label(periods[0].valid_from), "d": calendar.day_label(on)}})
     if on < current.valid_from:
         where = current.zone.name if current.zone else _("未划入责任区")
         raise ValidationError({"on": _(
             "“%(school)s”自 %(start)s 起的隶属记录(%(where)s)已登记,调整日期 %(d)s 会与之重叠;"
             "请填写 %(start)s 或之后的日期。"
-        ) % {"school": school.name, "start": _d(current.valid_from), "where": where, "d": _d(on)}})
+        ) % {"school": school.name, "start": calendar.day_label(current.valid_from), "where": where, "d": calendar.day_label(on)}})
 
 
 @transaction.atomic
@@ -171,12 +166,12 @@ def school_close(*, school: School, on: dt.date, merged_into: School | None = No
     if on <= current.valid_from:
         raise ValidationError({"on": _(
             "“%(school)s”的停办日期应晚于其当前隶属记录的起始日期 %(start)s。"
-        ) % {"school": school.name, "start": _d(current.valid_from)}})
+        ) % {"school": school.name, "start": calendar.day_label(current.valid_from)}})
     later = Visit.objects.filter(school=school, date__gte=on).order_by("-date").values_list("date", flat=True).first()
     if later is not None:
         raise ValidationError({"on": _(
             "“%(school)s”在 %(d)s 仍有入校督导记录,停办日期不能早于该日之后一天。"
-        ) % {"school": school.name, "d": _d(later)}})
+        ) % {"school": school.name, "d": calendar.day_label(later)}})
     if merged_into is not None and (merged_into.pk == school.pk or not merged_into.is_active):
         raise ValidationError({"merged_into": _("并入的学校应为另一所在办学校。")})
     current.valid_to = on
@@ -196,7 +191,7 @@ def school_reopen(*, school: School, zone: Zone | None, on: dt.date, by=None) ->
         raise ValidationError(_("“%(school)s”在办,无需恢复。") % {"school": school.name})
     _check_not_future(on)
     if periods and on < periods[-1].valid_to:
-        raise ValidationError({"on": _("恢复日期不能早于停办日期 %(d)s。") % {"d": _d(periods[-1].valid_to)}})
+        raise ValidationError({"on": _("恢复日期不能早于停办日期 %(d)s。") % {"d": calendar.day_label(periods[-1].valid_to)}})
     if zone is not None and zone.office_id != school.office_id:
         raise ValidationError({"zone": _("责任区“%(zone)s”不属于该校所在的督导室。") % {"zone": zone.name}})
     school.merged_into = None
@@ -220,7 +215,7 @@ def school_transfer(*, school: School, office: Office, zone: Zone | None, on: dt
         raise ValidationError({"zone": _("责任区“%(zone)s”不属于%(office)s。") % {"zone": zone, "office": office}})
     _check_after_start(school, periods, current, on)
     if on == current.valid_from:
-        raise ValidationError({"on": _("转出日期应晚于当前隶属记录的起始日期 %(d)s。") % {"d": _d(on)}})
+        raise ValidationError({"on": _("转出日期应晚于当前隶属记录的起始日期 %(d)s。") % {"d": calendar.day_label(on)}})
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     moved = SchoolMembership.objects.create(school=school, office=office, zone=zone, valid_from=on, recorded_by=by)
@@ -242,12 +237,12 @@ def school_joined_on_set(*, school: School, on: dt.date, by=None) -> SchoolMembe
     first = periods[0]
     _check_not_future(on)
     if first.valid_to is not None and on >= first.valid_to:
-        raise ValidationError({"on": _("列入名册日期应早于 %(d)s。") % {"d": _d(first.valid_to)}})
+        raise ValidationError({"on": _("列入名册日期应早于 %(d)s。") % {"d": calendar.day_label(first.valid_to)}})
     earliest = Visit.objects.filter(school=school).order_by("date").values_list("date", flat=True).first()
     if earliest is not None and on > earliest:
         raise ValidationError({"on": _(
             "“%(school)s”最早的入校督导记录为 %(d)s,列入名册日期不能晚于该日。"
-        ) % {"school": school.name, "d": _d(earliest)}})
+        ) % {"school": school.name, "d": calendar.day_label(earliest)}})
     start = min(on, first.valid_from)
     first.valid_from = on
     first.save(update_fields=["valid_from"])
