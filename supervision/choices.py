@@ -32,3 +32,4 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("责任督学")
     SCHOOL_USER = "school_user", _("学校联系人")
     VIEWER = "viewer", _("上级督导室")
+    AUDITOR = "auditor", _("安全审计员")

@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "auditlog",
     "supervision",
+    "supervision.audit",
     "schools",
     "inspections",
     # Parts of the domain beyond the monthly loop, each an app of its own inside its parent
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "supervision.site.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 安全审计: the request each audit entry belongs to, and every file handed out (exports, downloads).
+    "supervision.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/annual/", include("reports.annual.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("audit/", include("supervision.audit.urls")),
     path("api/v1/", include("supervision.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -19,7 +19,7 @@ A missing object and a forbidden one both answer 404: use ``get_object_or_404(<s
 
 The package keeps one public interface, this module: every view, API endpoint, export and download
 imports ``supervision.access`` and nothing below it. The rules are kept by domain in ``core`` (roles,
-offices, zones, schools, ``Scope``), ``loop``, ``rectification``, ``subapps``, ``reports`` and ``setup``.
+offices, zones, schools, ``Scope``), ``loop``, ``rectification``, ``subapps``, ``reports``, ``setup`` and ``audit`` (who reads the audit log).
 """
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ from .core import (
     zones_of_supervisor_today,
     zones_visible_to,
 )
+from .audit import audit_entries_visible_to, audit_office_of, audit_offices_readable_by, may_read_audit
 from .loop import (
     checklist_templates_editable_by,
     checklist_templates_visible_to,
@@ -212,4 +213,8 @@ __all__ = [
     "annual_summaries_editable_by",
     "office_parents_managed_by",
     "office_roles_of",
+    "audit_offices_readable_by",
+    "audit_entries_visible_to",
+    "may_read_audit",
+    "audit_office_of",
 ]
