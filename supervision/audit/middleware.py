@@ -6,9 +6,12 @@ page that served it and the filters it was asked with.
 """
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import unquote
 
+from django.conf import settings
+from django.core.files import File
 from django.http import FileResponse
 
 from . import services
@@ -27,13 +30,20 @@ def file_name(response) -> str | None:
         return unquote(match.group(1))
     if isinstance(response, FileResponse):
         stored = getattr(response.file_to_stream, "name", None)
-        return str(stored) if stored else ""
+        return os.path.basename(stored) if isinstance(stored, str) else ""
     return None
 
 
 def is_stored(response) -> bool:
-    # A stored file (FieldFile, an open file) has a name; a workbook written into memory has none.
-    return isinstance(response, FileResponse) and bool(getattr(response.file_to_stream, "name", None))
+    """A stored upload or a job's stored result (a FieldFile, a file under MEDIA_ROOT) is downloaded;
+    a workbook written into memory or a temporary file is exported."""
+    if not isinstance(response, FileResponse):
+        return False
+    filelike = response.file_to_stream
+    if isinstance(filelike, File):
+        return True
+    name = getattr(filelike, "name", None)
+    return isinstance(name, str) and os.path.abspath(name).startswith(os.path.abspath(settings.MEDIA_ROOT) + os.sep)
 
 
 class AuditMiddleware:

@@ -164,10 +164,11 @@ def office_menu(*, manages_users: bool):
     ]
 
 
-def everyone_menu(*, superuser: bool = False):
+def everyone_menu(*, superuser: bool = False, audits: bool = False):
+    # 安全审计 is for office admins, auditors and superusers (supervision/audit/navigation.py).
     return [("link", *link("消息", "inspections:inbox"))] + (
-        [("link", *link("系统管理", "admin:index"))] if superuser else []
-    )
+        [("link", *link("安全审计", "audit:log"))] if audits or superuser else []
+    ) + ([("link", *link("系统管理", "admin:index"))] if superuser else [])
 
 
 # --- Each role's bar -------------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def test_a_school_user_sees_their_tickets_school_self_evaluation_and_surveys(cli
 
 
 def test_an_office_admin_sees_the_office_menu_with_users_and_roster(client, world):
-    assert menu_of(client, world["admin_a"]).items == office_menu(manages_users=True) + everyone_menu()
+    assert menu_of(client, world["admin_a"]).items == office_menu(manages_users=True) + everyone_menu(audits=True)
 
 
 @pytest.mark.parametrize("who", ["director_a", "city_viewer", "province_viewer"])
