@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from supervision import access, clock
@@ -43,5 +44,5 @@ def audit_export(request):
     """The filtered log as Excel; the middleware logs this export like every other."""
     _readers_only(request)
     _filterset, entries = selectors.audit_log_filtered(user=request.user, params=request.GET)
-    filename = f"安全审计日志-{clock.today().isoformat()}.xlsx"
+    filename = _("安全审计日志-%(d)s.xlsx") % {"d": clock.today().isoformat()}
     return FileResponse(excel.audit_workbook(entries), as_attachment=True, filename=filename, content_type=excel.XLSX)

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from supervision.audit import services
 
@@ -15,4 +16,4 @@ class Command(BaseCommand):
             deleted = services.prune(days=days)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write(f"已清理 {deleted} 条早于 {days} 天的审计记录。")
+        self.stdout.write(_("已清理 %(n)s 条早于 %(days)s 天的审计记录。") % {"n": deleted, "days": days})

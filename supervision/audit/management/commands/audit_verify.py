@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from supervision.audit import services
 
@@ -9,5 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verdict = services.verify()
         if not verdict.ok:
-            raise CommandError(f"审计日志链已断开:{verdict.reason}(已核对 {verdict.checked} 条)")
-        self.stdout.write(f"审计日志完整:已核对 {verdict.checked} 条。")
+            raise CommandError(_("审计日志链已断开:%(reason)s(已核对 %(n)s 条)") % {"reason": verdict.reason, "n": verdict.checked})
+        self.stdout.write(_("审计日志完整:已核对 %(n)s 条。") % {"n": verdict.checked})
