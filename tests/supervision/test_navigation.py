@@ -267,6 +267,7 @@ def test_links_keep_their_test_ids(client, world):
     }
     assert menu_of(client, world["admin_a"]).testids == {
         reverse("monthly_reports:status"): "nav-monthly-status", reverse("cases:list"): "nav-cases",
+        reverse("audit:log"): "nav-audit",
     }
 
 
