@@ -51,6 +51,12 @@ def role_grant(*, user, role: str, office: Office | None = None, school: School 
         if school is None:
             raise ValidationError({"school": _("学校联系人必须指定学校。")})
         assign_perm(f"schools.{ACT_FOR_SCHOOL}", user, school)
+    elif role == Role.AUDITOR:
+        if office is None:
+            raise ValidationError({"office": _("该角色必须指定督导室。")})
+        from .audit.models import AuditorOffice  # 安全审计员: reads the office's audit log, nothing else
+
+        AuditorOffice.objects.get_or_create(user=user, office=office)
     elif role != Role.SUPERVISOR:
         raise ValidationError(_("未知角色:%(role)s") % {"role": role})
     user.groups.add(_group(role))
@@ -74,8 +80,11 @@ def _has_login_scope(user) -> bool:
     """Whether a user still holds any role somewhere: an office permission, a school, a supervisor record."""
     from schools.models import SchoolUserObjectPermission
 
+    from .audit.models import AuditorOffice
+
     return (
-        OfficeUserObjectPermission.objects.filter(user=user).exists()
+        AuditorOffice.objects.filter(user=user).exists()
+        or OfficeUserObjectPermission.objects.filter(user=user).exists()
         or SchoolUserObjectPermission.objects.filter(user=user).exists()
         or Supervisor.objects.filter(user=user).exists()
     )
@@ -122,6 +131,15 @@ def role_revoke(
             raise ValidationError(_("该用户不是%(school)s的学校联系人。") % {"school": school})
         remove_perm(f"schools.{ACT_FOR_SCHOOL}", user, school)
         still = SchoolUserObjectPermission.objects.filter(user=user, permission__codename=ACT_FOR_SCHOOL).exists()
+    elif role == Role.AUDITOR:
+        from .audit.models import AuditorOffice
+
+        if office is None:
+            raise ValidationError({"office": _("该角色必须指定督导室。")})
+        if not AuditorOffice.objects.filter(user=user, office=office).exists():
+            raise ValidationError(_("该用户在%(office)s没有“%(role)s”角色。") % {"office": office, "role": Role(role).label})
+        AuditorOffice.objects.filter(user=user, office=office).delete()
+        still = AuditorOffice.objects.filter(user=user).exists()
     elif role == Role.SUPERVISOR:
         raise ValidationError(_("督学角色随督学名册:请将该督学设为不在岗。"))
     else:

@@ -128,16 +128,3 @@ def _auditlog_prune(cutoff: dt.datetime) -> None:
 
     LogEntry.objects.filter(timestamp__lt=cutoff).delete()
 
-
-@transaction.atomic
-def auditor_grant(*, user, office) -> None:
-    """Make a user an auditor (安全审计员) of an office: they read its log and its subtree's, nothing else."""
-    from django.contrib.auth.models import Group
-
-    from supervision.choices import Role
-
-    from .models import AuditorOffice
-
-    AuditorOffice.objects.get_or_create(user=user, office=office)
-    user.groups.add(Group.objects.get_or_create(name=Role.AUDITOR)[0])
-    user.__dict__.pop("_supervision_roles", None)

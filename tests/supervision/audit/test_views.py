@@ -30,9 +30,7 @@ def rows_of(client, user, **params):
 
 @pytest.fixture
 def auditor_a(world):
-    user = f.UserFactory(username="auditor_a")
-    services.auditor_grant(user=user, office=world["county_a"])
-    return user
+    return f.office_user(Role.AUDITOR, world["county_a"], username="auditor_a")
 
 
 @pytest.fixture
@@ -55,9 +53,19 @@ def test_an_auditor_reads_their_office_log_and_nothing_else(client, world, logge
     seen = rows_of(client, auditor_a)
     assert logged["a"] in seen and logged["b"] not in seen
     # The role reads the log only: no business data comes with it.
+    from supervision import access
+
+    assert not access.schools_visible_to(auditor_a).exists()
+    assert not access.offices_overseen_by(auditor_a).exists()
+
+
+def test_an_auditor_whose_role_is_revoked_no_longer_opens_the_log(client, world, logged, auditor_a):
+    from supervision.services import role_grant, role_revoke
+
+    role_grant(user=auditor_a, role=Role.VIEWER, office=world["county_b"])  # a login keeps some role
+    role_revoke(user=auditor_a, role=Role.AUDITOR, office=world["county_a"], actor=world["admin_a"])
     client.force_login(auditor_a)
-    assert client.get(reverse("schools:list")).status_code in (403, 404) or "柳河县第一小学" not in client.get(
-        reverse("schools:list")).content.decode()
+    assert client.get(reverse("audit:log")).status_code == 404
 
 
 def test_a_city_admin_reads_the_log_of_every_county_below(client, world, logged):
