@@ -23,7 +23,15 @@ def _plain(value):
     return json.loads(json.dumps(value or {}, ensure_ascii=False, default=str))
 
 
-@transaction.atomic
+def _chain_locked() -> AuditChain:
+    """The chain's row, locked until the transaction ends: entries are numbered and linked one at a time."""
+    chain = AuditChain.objects.select_for_update().filter(pk=1).first()
+    if chain is None:
+        chain, _created = AuditChain.objects.select_for_update().get_or_create(pk=1)
+    return chain
+
+
+@transaction.atomic(savepoint=False)  # part of the act it records: rolled back with it, no savepoint of its own
 def record(
     *,
     action: str,
@@ -44,7 +52,7 @@ def record(
         actor = user if user is not None and user.is_authenticated else None
     if office is None and actor is not None:
         office = access.audit_office_of(actor)
-    chain, _created = AuditChain.objects.select_for_update().get_or_create(pk=1)
+    chain = _chain_locked()
     entry = AuditEntry(
         seq=chain.head_seq + 1,
         at=clock.now(),
@@ -106,7 +114,7 @@ def prune(*, days: int) -> int:
             _("审计记录至少保留 %(min)s 天,不能清理 %(days)s 天以内的记录。") % {"min": RETENTION_DAYS_MIN, "days": days}
         )
     cutoff = clock.now() - dt.timedelta(days=days)
-    chain, _created = AuditChain.objects.select_for_update().get_or_create(pk=1)
+    _chain_locked()  # prunes and records take turns
     first_kept = AuditEntry.objects.filter(at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
     doomed = AuditEntry.objects.all() if first_kept is None else AuditEntry.objects.filter(seq__lt=first_kept)
     last = doomed.order_by("-seq").first()
