@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "supervision.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused for lockout into the Chinese lockout page (supervision.accounts).
     "axes.middleware.AxesMiddleware",
@@ -112,8 +113,11 @@ GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "supervision.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "supervision.passwords.LeakedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 13 (等保 2.0 三级): three of four kinds of character, nothing personal.
+    {"NAME": "supervision.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "supervision.passwords.NotPersonalValidator"},
 ]
 
 # --- Login lockout (issue 13, 等保 2.0 三级 登录失败处理) --------------------------------------------
@@ -129,6 +133,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "supervision.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "supervision.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+
+# Sessions end after 30 idle minutes and after 12 hours in any case (seconds; supervision.accounts.sessions).
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

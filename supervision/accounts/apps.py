@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "身份鉴别"
 
     def ready(self):
-        from . import navigation
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import navigation, sessions
 
         navigation.register()
+        user_logged_in.connect(sessions.stamp_login, dispatch_uid="accounts.stamp_login")
