@@ -1,6 +1,5 @@
 """/api/v1/: one router for every app's viewsets, plus token login."""
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from inspections.campaigns import api as campaigns_api
@@ -19,6 +18,7 @@ from reports.dashboard import api as dashboard_api
 from reports.monthly import api as monthly_api
 from schools.api import SchoolViewSet
 
+from .accounts.api import obtain_token
 from .api import OfficeViewSet, SupervisorViewSet, ZoneViewSet
 from .user_api import PasswordChangeView, UserViewSet
 
@@ -45,7 +45,7 @@ for module in (
     module.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token, name="api-token"),
     path("auth/password/", PasswordChangeView.as_view(), name="api-password-change"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,7 @@
 Development defaults work on a fresh machine (SQLite, Celery tasks run in-process);
 production values come only from the environment (see README "Running for real").
 """
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -37,7 +38,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "auditlog",
+    "axes",
     "supervision",
+    "supervision.accounts",
     "supervision.audit",
     "schools",
     "inspections",
@@ -67,7 +70,10 @@ MIDDLEWARE = [
     # 安全审计: the request each audit entry belongs to, and every file handed out (exports, downloads).
     "supervision.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "supervision.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for lockout into the Chinese lockout page (supervision.accounts).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "supervision.urls"
@@ -100,6 +106,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "supervision.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -109,9 +117,30 @@ GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "supervision.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "supervision.passwords.LeakedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 13 (等保 2.0 三级): three of four kinds of character, nothing personal.
+    {"NAME": "supervision.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "supervision.passwords.NotPersonalValidator"},
 ]
+
+# --- Login lockout (issue 13, 等保 2.0 三级 登录失败处理) --------------------------------------------
+# 5 failures per account, and separately per address, lock for 15 minutes. The database handler
+# (not the cache) so every process sees one count and tests roll it back.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A try during the lock does not extend it: the time the page names is the time it lifts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "supervision.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "supervision.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Sessions end after 30 idle minutes and after 12 hours in any case (seconds; supervision.accounts.sessions).
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("supervision.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("supervision.org_urls")),
     path("schools/", include("schools.urls")),

@@ -134,7 +134,7 @@ SCHOOL_MENU = [
 def office_menu(*, manages_users: bool):
     roster = [link("学校", "schools:list"), link("责任区", "zone_list"), link("督学", "supervisor_list")]
     if manages_users:
-        roster += ["---", link("用户", "user_list"), link("名册导入导出", "roster")]
+        roster += ["---", link("用户", "user_list"), link("锁定账号", "accounts:locked_list"), link("名册导入导出", "roster")]
     return [
         ("link", *link("概览", "office_overview")),
         ("link", *link("全覆盖", "inspections:coverage")),

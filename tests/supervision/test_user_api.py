@@ -194,7 +194,7 @@ def test_a_login_created_without_a_password_cannot_log_in_until_one_is_set(world
     user = f.User.objects.get(username="later")
     assert not user.has_usable_password()
     weak = client.post(user_url(user, "password/"), {"password": "password"}, format="json")
-    assert weak.status_code == 400 and weak.json()["password"] == ["这个密码太常见了。"]
+    assert weak.status_code == 400 and weak.json()["password"] == ["这个密码太常见了。", "密码需包含大写字母、小写字母、数字、符号中的至少3类。"]
     assert client.post(user_url(user, "password/"), {"password": PASSWORD}, format="json").status_code == 204
     assert token_login("later", PASSWORD) is not None
 
