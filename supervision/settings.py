@@ -159,6 +159,9 @@ PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=8 * 1024 * 10
 # Rectification evidence (photos, PDF, Word, Excel) of a school's report: one file at most this size.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
+# /readyz fails when MEDIA_ROOT's disk has less free space than this.
+READYZ_MIN_FREE_BYTES = env.int("READYZ_MIN_FREE_BYTES", default=1024 * 1024 * 1024)
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Cache / Celery -------------------------------------------------------------------------
@@ -204,6 +207,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_month="20,25", hour=8, minute=0),
     },
 }
+
+# The worker's heartbeat, every minute, with a real broker: /readyz fails when the last one is older
+# than 3 minutes. Embedded (in-process tasks) there is no worker to watch; /readyz says "embedded".
+if not CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "supervision.worker_heartbeat", "schedule": 60.0}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -348,6 +356,7 @@ LOGGING = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
