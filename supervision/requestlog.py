@@ -7,13 +7,15 @@ import re
 import time
 import uuid
 
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
 access_log = logging.getLogger("supervision.request")
 error_log = logging.getLogger("supervision.errors")
 
+EXPECTED = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 QUIET_PATHS = ("/healthz", "/readyz")
 
@@ -61,6 +63,8 @@ class RequestLogMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if isinstance(exception, EXPECTED):
+            return None  # Django answers these itself (404, 403, 400 through urls.py's handlers)
         error_id = getattr(request, "request_id", None) or uuid.uuid4().hex
         user = getattr(request, "user", None)
         error_log.error(

@@ -67,3 +67,10 @@ def test_debug_is_off_unless_the_environment_turns_it_on():
     out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=root, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr
+
+
+@pytest.mark.django_db
+def test_a_missing_object_stays_a_chinese_404_not_a_500(admin_client):
+    response = admin_client.get("/zones/999999/")
+
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

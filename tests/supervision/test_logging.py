@@ -41,15 +41,17 @@ def test_one_log_call_writes_one_json_line_even_through_djangos_own_logger(debug
 
 @pytest.mark.django_db
 def test_access_line_is_json_with_the_request_id_of_the_response_header(json_stream, client, world):
-    client.force_login(world.admin) if hasattr(world, "admin") else None
-    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="req-from-proxy-0001")
+    admin = world["admin_a"]
+    client.force_login(admin)
+    response = client.get("/office/", HTTP_X_REQUEST_ID="req-from-proxy-0001")
 
     assert response["X-Request-ID"] == "req-from-proxy-0001"
     lines = [json.loads(line) for line in json_stream() if line.startswith("{")]
     access = [r for r in lines if r["logger"] == "supervision.request"]
     assert len(access) == 1
     assert access[0]["request_id"] == "req-from-proxy-0001"
-    assert access[0]["method"] == "GET" and access[0]["path"] == "/accounts/login/"
+    assert access[0]["user_id"] == admin.pk
+    assert access[0]["method"] == "GET" and access[0]["path"] == "/office/"
     assert access[0]["status"] == 200 and access[0]["duration_ms"] >= 0
 
 
