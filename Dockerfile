@@ -32,4 +32,4 @@ USER app
 
 ENV DEBUG=false MEDIA_ROOT=/app/media STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "supervision.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "supervision.wsgi:application", "-c", "gunicorn.conf.py"]

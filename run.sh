@@ -23,4 +23,4 @@ echo "    Log in with one of the demo accounts listed above."
 echo "    Scheduled jobs (daily checks 07:30 and 07:45, reminders on the 20th and 25th, drafts on the 27th)"
 echo "    run inside this server while it runs; those already due today run at start."
 echo
-exec "$PY" manage.py runserver "${HOST}:${PORT}"
+DEBUG="${DEBUG:-true}" LOG_FORMAT="${LOG_FORMAT:-text}" STATICFILES_BACKEND="${STATICFILES_BACKEND:-django.contrib.staticfiles.storage.StaticFilesStorage}" exec "$PY" manage.py runserver "${HOST}:${PORT}"

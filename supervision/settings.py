@@ -4,17 +4,23 @@ Development defaults work on a fresh machine (SQLite, Celery tasks run in-proces
 production values come only from the environment (see README "Running for real").
 """
 import datetime as dt
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: ./run.sh sets DEBUG=true; a deployment that forgets it shows no tracebacks.
+DEBUG = env.bool("DEBUG", default=False)
+# The test run (pytest imports these settings in its own process; pytest-django forces DEBUG off):
+# plain static storage and no HTTPS redirect/secure cookies, which the test client cannot satisfy.
+TESTING = "pytest" in sys.modules
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -39,6 +45,7 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "csp",
     "supervision",
     "supervision.accounts",
     "supervision.audit",
@@ -58,7 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "supervision.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "supervision.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supervision.middleware.ChineseFirstMiddleware",
@@ -165,8 +175,11 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
+            # Chosen explicitly, not from DEBUG: production (and any DEBUG-off server) serves the hashed
+            # manifest; ./run.sh sets the plain storage; the test run (pytest in this process, DEBUG
+            # forced off) uses the plain storage too, so tests need no collectstatic.
             default="django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
@@ -178,6 +191,9 @@ ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=5 * 1024 * 
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 # Rectification evidence (photos, PDF, Word, Excel) of a school's report: one file at most this size.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
+# /readyz fails when MEDIA_ROOT's disk has less free space than this.
+READYZ_MIN_FREE_BYTES = env.int("READYZ_MIN_FREE_BYTES", default=1024 * 1024 * 1024)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -224,6 +240,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_month="20,25", hour=8, minute=0),
     },
 }
+
+# The worker's heartbeat, every minute, with a real broker: /readyz fails when the last one is older
+# than 3 minutes. Embedded (in-process tasks) there is no worker to watch; /readyz says "embedded".
+if not CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "supervision.worker_heartbeat", "schedule": 60.0}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -303,8 +324,45 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="督导系统 <noreply@localhost>")
 
+# --- Browser policy: headers on every response ---------------------------------------------------
+# Scripts only from this site (no inline script, no on…= handler: page behaviours live in static/js);
+# inline styles stay allowed (style= attributes, htmx's indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# Location for visits (later) and the camera for photo capture, from this site only; the rest off.
+PERMISSIONS_POLICY = {
+    "geolocation": "(self)",
+    "camera": "(self)",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "serial": "()",
+    "bluetooth": "()",
+    "midi": "()",
+    "magnetometer": "()",
+    "gyroscope": "()",
+    "accelerometer": "()",
+    "display-capture": "()",
+    "fullscreen": "(self)",
+    "interest-cohort": "()",
+}
+
 # --- Production hardening (check --deploy is clean when DEBUG is off) ---------------------------
-if not DEBUG:
+if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # HTTPS is expected (a TLS-terminating proxy in front). A plain-HTTP intranet trial sets
@@ -318,9 +376,30 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# JSON lines in production (python-json-logger), plain text for ./run.sh. One handler, on the root
+# logger only: Django's default config gave the "django" logger a console handler of its own, and with
+# propagation to root every record was written twice; "disable_existing_loggers" plus "django"
+# propagating to root with no handler of its own writes each record once.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # The access log: one line per request (INFO), whatever the root level.
+        "supervision.request": {"level": "INFO"},
+    },
 }
+# Celery keeps Django's logging instead of adding its own handler to the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

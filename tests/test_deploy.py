@@ -120,3 +120,37 @@ def test_env_example_documents_every_variable_the_settings_read():
 
     assert read, "no env() calls found in settings.py"
     assert sorted(read - documented) == []
+
+
+def test_gunicorn_names_no_product_or_version_and_the_page_carries_the_browser_policy(tmp_path):
+    # A real gunicorn with the project's config file, production settings, on a private port.
+    import socket
+    import time
+    import urllib.request
+
+    port = 18431
+    env = _production_env(SECURE_SSL_REDIRECT="false", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                          ALLOWED_HOSTS="127.0.0.1", REDIS_URL="")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "supervision.wsgi:application", "-c", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            headers = response.headers
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+    assert headers["Server"] == "web"
+    assert "gunicorn" not in str(headers).lower()
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "camera=(self)" in headers["Permissions-Policy"]
