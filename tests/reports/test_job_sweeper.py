@@ -90,3 +90,37 @@ def test_the_sweeper_runs_every_minute_and_jobs_stop_before_the_broker_redeliver
     assert task.acks_late and task.reject_on_worker_lost
     assert task.time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_render_that_reports_no_progress_keeps_its_heartbeat_and_is_not_swept(world, settings, monkeypatch):
+    """The year-end PDF is one long WeasyPrint call: the heartbeat thread, not progress, keeps it alive."""
+    import time
+
+    from reports import registry
+    from reports.services import job_run, jobs_sweep_dead
+
+    settings.REPORT_JOB_HEARTBEAT_SECONDS = 1
+    settings.REPORT_JOB_STALE_SECONDS = 2
+    seen = {}
+
+    def render(job, report):
+        time.sleep(3.5)  # silent: no progress reported
+        seen["swept"] = jobs_sweep_dead()
+        job.refresh_from_db()
+        seen["status"] = job.status
+        return b"done", "slow.txt"
+
+    spec = registry.JobSpec(
+        clean_params=lambda office, params: {}, fingerprint=lambda office, params: "x",
+        render=render, describe=lambda job: "slow",
+    )
+    monkeypatch.setitem(registry.JOB_SPECS, "test_slow", spec)
+    job = Job.objects.create(kind="test_slow", office=world["county_a"], params={}, params_key="k")
+
+    job = job_run(job_id=job.pk, worker="celery@alive")
+
+    assert seen == {"swept": 0, "status": JobStatus.RUNNING}
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.worker == "celery@alive"
+    assert job.heartbeat_at > job.started_at
