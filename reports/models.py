@@ -41,6 +41,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Touched every few seconds while a worker renders the job: a running job whose heartbeat
+    # stopped lost its worker (kill -9, OOM) and is swept to failed (reports.services.jobs_sweep_dead).
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    worker = models.CharField(_("工作进程"), max_length=200, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
 
     class Meta:

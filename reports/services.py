@@ -7,11 +7,16 @@ reports. The model, task, pages, API and downloads are the same for every kind.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
+from contextlib import contextmanager
 from functools import partial
 
+from django.conf import settings
+
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -68,6 +73,8 @@ def job_start(*, kind: str, office: Office, params: dict | None, user) -> Job:
     params_key = sha256_of(params)
     # Serialise starts for one office so two clicks at once cannot both create a job.
     Office.objects.select_for_update().filter(pk=office.pk).first()
+    # A running job whose worker died is never handed back: it is failed now and a new one is made.
+    jobs_sweep_dead(jobs=Job.objects.filter(kind=kind, office=office, params_key=params_key))
     fingerprint = spec.fingerprint(office, params)
     existing = (
         Job.objects.filter(kind=kind, office=office, params_key=params_key)
@@ -97,12 +104,55 @@ def _progress_reporter(job: Job) -> ProgressCallback:
         if percent != last["value"]:
             last["value"] = percent
             # Committed at once (no surrounding transaction) so the polling page sees it.
-            Job.objects.filter(pk=job.pk).update(progress=percent)
+            Job.objects.filter(pk=job.pk).update(progress=percent, heartbeat_at=clock.now())
 
     return report
 
 
-def job_run(*, job_id: int, final_attempt: bool = True) -> Job | None:
+def _stale_before() -> dt.datetime:
+    return clock.now() - dt.timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
+
+
+def jobs_sweep_dead(*, jobs=None) -> int:
+    """A running job whose heartbeat stopped for REPORT_JOB_STALE_SECONDS lost its worker (killed,
+    out of memory): it is marked failed with a Chinese message, so the page stops waiting and
+    offers 重新生成. Run every minute by beat and before each start; returns how many were swept."""
+    jobs = Job.objects.all() if jobs is None else jobs
+    return jobs.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at=None, started_at__lt=_stale_before())
+    ).update(
+        status=JobStatus.FAILED,
+        error=_("后台工作进程意外中断，任务未完成。请点击「重新生成」。"),
+        finished_at=clock.now(),
+    )
+
+
+@contextmanager
+def _heartbeat(job_id: int):
+    """Touch the job's row every REPORT_JOB_HEARTBEAT_SECONDS while the block runs (a thread with
+    its own database connection): a render that reports no progress for minutes still looks alive."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.REPORT_JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=clock.now())
+                except Exception:  # noqa: BLE001 — a missed beat is not a failed job
+                    logger.exception("heartbeat of report job %s failed", job_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def job_run(*, job_id: int, final_attempt: bool = True, worker: str = "") -> Job | None:
     """Render a job's file and store it; called by the Celery task with the job id.
 
     Safe to run twice: a missing or finished job is left as it is. Not one transaction on
@@ -116,11 +166,12 @@ def job_run(*, job_id: int, final_attempt: bool = True) -> Job | None:
         job.status = JobStatus.RUNNING
         job.attempts += 1
         job.progress = 0
-        job.started_at = clock.now()
-        job.save(update_fields=["status", "attempts", "progress", "started_at"])
+        job.started_at = job.heartbeat_at = clock.now()
+        job.worker = worker[:200]
+        job.save(update_fields=["status", "attempts", "progress", "started_at", "heartbeat_at", "worker"])
     spec = job_spec(job.kind)
     try:
-        with serving(job.params.get("site")):
+        with serving(job.params.get("site")), _heartbeat(job.pk):
             content, filename = spec.render(job, _progress_reporter(job))
         with transaction.atomic():
             job.result.save(filename, ContentFile(content), save=False)

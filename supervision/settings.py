@@ -200,7 +200,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Cache / Celery -------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        # A stopped or frozen Redis costs a request ~2 s, never a hang (issue 13: 23 s measured).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -211,6 +215,25 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task gives the message back instead of acknowledging it (issue 13).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The longest job (the year-end PDF) is stopped at REPORT_JOB_TIME_LIMIT; the broker redelivers an
+# unacknowledged message only after the visibility timeout, which must be longer, or a running job runs twice.
+REPORT_JOB_TIME_LIMIT = env.int("REPORT_JOB_TIME_LIMIT", default=20 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3 * REPORT_JOB_TIME_LIMIT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+# No endless publish retry inside a request: a refused publish fails fast and the caller records it.
+CELERY_TASK_PUBLISH_RETRY = False
+# A running job touches its row this often; one silent for REPORT_JOB_STALE_SECONDS has lost its worker.
+REPORT_JOB_HEARTBEAT_SECONDS = env.int("REPORT_JOB_HEARTBEAT_SECONDS", default=5)
+REPORT_JOB_STALE_SECONDS = env.int("REPORT_JOB_STALE_SECONDS", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -234,6 +257,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports-drafts": {
         "task": "monthly_reports.drafts_on_27th",
         "schedule": crontab(day_of_month=27, hour=6, minute=0),
+    },
+    # Report jobs whose worker died (no heartbeat) are marked failed, so 重新生成 can start them anew.
+    "report-jobs-sweep-dead": {
+        "task": "reports.jobs_sweep_dead",
+        "schedule": crontab(minute="*"),
     },
     "monthly-reports-reminders": {
         "task": "monthly_reports.reminders",
