@@ -253,10 +253,14 @@ def link_detail(request, pk, link_id):
             else:
                 messages.success(request, _("已生成访问码%(n)d个。") % {"n": len(codes)})
                 return redirect("surveys:link", pk=link.survey_id, link_id=link.pk)
-    codes = link.codes.select_related("response").order_by("pk") if link.survey.once_per == OncePer.CODE else None
+    # The codes themselves are for the survey's editors only, as on the print and the Excel (a school
+    # holding its own parents' codes could answer for them); everyone else sees how many are used.
+    by_code = link.survey.once_per == OncePer.CODE
+    codes = link.codes.select_related("response").order_by("pk") if by_code and editable else None
+    code_counts = link.codes.aggregate(total=Count("pk"), used=Count("response")) if by_code and not editable else None
     return render(request, "surveys/link_detail.html", {
         "link": link, "survey": link.survey, "qr_svg": plaque_qr_svg(link.public_url), "form": form,
-        "editable": editable, "codes": codes, "OncePer": OncePer,
+        "editable": editable, "codes": codes, "code_counts": code_counts, "OncePer": OncePer,
         "n_responses": link.responses.count(),
     })
 

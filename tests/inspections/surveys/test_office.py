@@ -118,6 +118,27 @@ def test_codes_are_generated_listed_and_exported_to_excel(client, world):
     assert codes[1] in printable and respond_code not in printable  # used codes are not printed again
 
 
+@pytest.mark.parametrize("who", ["school_user_a1", "city_viewer", "province_viewer"])
+def test_the_link_page_shows_codes_only_to_the_surveys_editors(client, world, who):
+    """Measured: the link page printed the single-use codes to the school itself and to higher offices
+    (while the print and the Excel of the same codes answered 404) — a school could answer its own
+    parents' survey with them. Now they see how many codes are used, never the codes."""
+    survey = small_survey(office=world["county_a"], schools=[world["schools"]["a1"]], once_per=OncePer.CODE)
+    link = survey.links.get()
+    codes = [c.code for c in services.access_codes_generate(link=link, count=4)]
+    client.force_login(world[who])
+    page = client.get(reverse("surveys:link", args=[survey.pk, link.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert not [code for code in codes if code in body]
+    assert "已生成访问码 4 个，已使用 0 个" in body
+    assert client.get(reverse("surveys:link_codes", args=[survey.pk, link.pk])).status_code == 404
+    assert client.get(reverse("surveys:link_codes_xlsx", args=[survey.pk, link.pk])).status_code == 404
+    client.force_login(world["admin_a"])
+    body = client.get(reverse("surveys:link", args=[survey.pk, link.pk])).content.decode()
+    assert all(code in body for code in codes)
+
+
 def test_too_many_codes_at_once_is_refused(world):
     survey = small_survey(office=world["county_a"], schools=[world["schools"]["a1"]], once_per=OncePer.CODE)
     with pytest.raises(ValidationError, match="每次可生成1至2000个访问码"):
