@@ -542,6 +542,11 @@ def recheck_record(
     and visit; recording again updates it) or on the school's evidence."""
     if result not in RecheckResult.values:
         raise ValidationError({"result": _("请选择复查结果。")})
+    # One rule for every path that records a re-check (the ticket's page, the API, a visit's page —
+    # special and joint visits included): a special visit elsewhere or an invitation to a joint visit
+    # does not make one the school's supervisor.
+    if not access.may_recheck(user, problem):
+        raise ValidationError(_("只有该校的责任督学可以复查。"))
     if visit is not None:
         check_editable(visit.checklist, user)
         if visit.school_id != problem.school_id:
@@ -551,10 +556,6 @@ def recheck_record(
         date = visit.date
         mode = RecheckMode.ON_SITE
     else:
-        if not access.schools_of_supervisor(user).filter(pk=problem.school_id).exists() and not access.may_backfill(
-            user, problem.office_id
-        ):
-            raise ValidationError(_("只有该校的责任督学可以复查。"))
         date = date or clock.today()
         if date > clock.today():
             raise ValidationError({"date": _("复查日期不能晚于今天。")})

@@ -14,6 +14,7 @@ from supervision.access.core import (
     BACKFILL,
     DIRECT,
     OVERSEE,
+    may_backfill,
     offices_backfilled_by,
     offices_directed_by,
     offices_overseen_by,
@@ -179,6 +180,14 @@ def tickets_rechecked_by(user):
     if not user.is_authenticated:
         return Ticket.objects.none()
     return Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk"))
+
+
+def may_recheck(user, problem) -> bool:
+    """Whether a user may record a re-check of a problem (and so close or return its ticket), by any
+    path: the supervisors of the school's zones while assigned, or a 补录 holder of its office."""
+    if not user.is_authenticated:
+        return False
+    return schools_of_supervisor(user).filter(pk=problem.school_id).exists() or may_backfill(user, problem.office_id)
 
 
 def tickets_backfilled_by(user):

@@ -590,3 +590,24 @@ def test_a_malformed_date_is_refused_and_nothing_is_recorded(client, world, tick
         "version": ticket.version, "mode": "evidence", "result": "rectified", "date": "2026-13-45", "notes": "材料齐全"})
     assert response.status_code == 400 and "材料齐全</textarea>" in response.content.decode()
     assert not Recheck.objects.exists() and fresh(ticket).status == TicketStatus.SUBMITTED
+
+
+def test_a_supervisor_invited_to_a_joint_visit_cannot_close_a_ticket_of_a_school_not_theirs(client, world):
+    """Measured: the visit page's re-check let a supervisor invited to a joint visit (or on a special
+    visit elsewhere) close a ticket the API refused him. The page and the API now decide alike."""
+    old = last_month(world)
+    lead, guest = world["sup_a1"].user, world["sup_a2"].user
+    visit = visit_services.visit_start(user=lead, school=old.school, date=timezone.localdate(), methods=["campus_walk"],
+                                       co_supervisors=[world["sup_a2"]])
+    client.force_login(guest)
+    page = client.post(url("recheck_save", visit.pk, old.problem_id), {"result": RecheckResult.RECTIFIED, "notes": "已整改"},
+                       HTTP_ACCEPT="application/json")
+    assert page.status_code == 400 and "只有该校的责任督学可以复查" in page.json()["error"]
+    api = client.post(f"/api/v1/tickets/{old.pk}/recheck/", {"result": RecheckResult.RECTIFIED, "mode": "on_site", "notes": "已整改"},
+                      content_type="application/json")
+    assert api.status_code in (403, 404)
+    assert not Recheck.objects.filter(problem=old.problem).exists()
+    for answer in visit.checklist.answers.all():
+        visit_services.answer_save(answer=answer, user=lead, conclusion="ok")
+    visit_services.checklist_submit(checklist=visit.checklist, user=lead)
+    assert fresh(old).status == TicketStatus.OPEN
