@@ -147,6 +147,23 @@ class TicketSerializer(ReadOnlyModelSerializer):
             "reports", "extensions", "rechecks", "escalations", "events",
         ]
 
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        events = [event for event in data.get("events", ()) if event.get("ip_address")]
+        if events and not self._addresses_shown(obj.office_id):
+            for event in events:
+                event["ip_address"] = None  # network addresses are for the office's auditors only
+        return data
+
+    def _addresses_shown(self, office_id) -> bool:
+        request = self.context.get("request")
+        if request is None:
+            return False
+        shown = self.context.setdefault("_addresses_shown", {})
+        if office_id not in shown:
+            shown[office_id] = access.may_see_addresses(request.user, office_id)
+        return shown[office_id]
+
     def get_is_overdue(self, obj) -> bool:
         return rectification.is_overdue(obj, self.context["today"])
 

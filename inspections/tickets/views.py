@@ -142,6 +142,7 @@ def _render_detail(request, ticket: Ticket, *, status: int = 200, error: str = "
             .prefetch_related("photos").order_by("-date", "-created_at")
         ),
         "events": list(ticket.events.select_related("actor")),
+        "show_addresses": access.may_see_addresses(request.user, ticket.office_id),
         "error": error,
         "stale": stale,  # someone changed the ticket since this user loaded it: show what they saved
         "can_start": is_school and ticket.status == TicketStatus.OPEN,

@@ -52,7 +52,7 @@ from .core import (
     zones_of_supervisor_today,
     zones_visible_to,
 )
-from .audit import audit_entries_visible_to, audit_office_of, audit_offices_readable_by, may_read_audit
+from .audit import audit_entries_visible_to, audit_office_of, audit_offices_readable_by, may_read_audit, may_see_addresses
 from .loop import (
     checklist_templates_editable_by,
     checklist_templates_visible_to,
@@ -218,5 +218,6 @@ __all__ = [
     "audit_offices_readable_by",
     "audit_entries_visible_to",
     "may_read_audit",
+    "may_see_addresses",
     "audit_office_of",
 ]

@@ -33,6 +33,12 @@ def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(office__in=audit_offices_readable_by(user).values("pk"))
 
 
+def may_see_addresses(user, office_id) -> bool:
+    """Whether a user sees the network addresses recorded with an office's acts (ticket history and
+    the like): only those who read that office's audit log — its admins and auditors, and above."""
+    return audit_offices_readable_by(user).filter(pk=office_id).exists()
+
+
 def may_read_audit(user) -> bool:
     return audit_offices_readable_by(user).exists()
 

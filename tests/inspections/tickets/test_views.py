@@ -237,7 +237,7 @@ def test_school_uploads_a_photo_and_a_pdf_and_submits_the_report(client, world, 
     assert actions[-1] == (TicketAction.REPORT_SUBMITTED, "127.0.0.1")
     assert [a for a, _ip in actions].count(TicketAction.EVIDENCE_ADDED) == 2
     body = client.get(url("ticket_detail", ticket.pk)).content.decode()
-    assert 'data-testid="waiting"' in body and "来自 127.0.0.1" in body
+    assert 'data-testid="waiting"' in body and "127.0.0.1" not in body  # the address is the auditors' only
 
 
 def test_submitting_without_evidence_is_refused_and_the_text_is_kept(client, world, ticket):
@@ -611,3 +611,17 @@ def test_a_supervisor_invited_to_a_joint_visit_cannot_close_a_ticket_of_a_school
         visit_services.answer_save(answer=answer, user=lead, conclusion="ok")
     visit_services.checklist_submit(checklist=visit.checklist, user=lead)
     assert fresh(old).status == TicketStatus.OPEN
+
+
+def test_the_ticket_history_shows_addresses_to_the_offices_admin_only(client, world):
+    """Measured: the ticket history showed actors' IP addresses to school contacts."""
+    ticket = make_ticket(world)
+    ticket_services.ticket_event_record(ticket, TicketAction.RECHECKED, actor=world["sup_a1"].user, ip="10.9.8.7", note="现场查看")
+    for who in ("school_user_a1", "sup_a1", "director_a", "city_viewer"):
+        user = world[who].user if who == "sup_a1" else world[who]
+        client.force_login(user)
+        body = client.get(url("ticket_detail", ticket.pk)).content.decode()
+        assert "现场查看" in body, who
+        assert "10.9.8.7" not in body, who
+    client.force_login(world["admin_a"])
+    assert "10.9.8.7" in client.get(url("ticket_detail", ticket.pk)).content.decode()
