@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from supervision import clock
+from supervision.filters import whole_number
 from supervision.downloads import login_or_token_required
 
 from . import selectors, services, submissions
@@ -78,7 +79,7 @@ def _back(request) -> str:
 def plaques_start(request):
     """Print all plaques of an office (POST office=<id>, optional zone=<id>); admins and directors only."""
     office_id = request.POST.get("office", "")
-    if not office_id.isdigit():
+    if whole_number(office_id) is None:
         raise Http404
     office = get_object_or_404(selectors.offices_starting_jobs_for(request.user), pk=office_id)
     try:
@@ -113,7 +114,7 @@ def submission_list(request):
 def submission_new(request):
     """Preview what the period's package holds (and what is missing), then send it (POST)."""
     office_id = request.POST.get("office") or request.GET.get("office") or ""
-    if not office_id.isdigit():
+    if whole_number(office_id) is None:
         raise Http404
     office = get_object_or_404(
         selectors.offices_starting_jobs_for(request.user).filter(parent__isnull=False).select_related("parent"),

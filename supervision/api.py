@@ -18,8 +18,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from schools.models import School
 
-from . import access, clock, selectors, services
-from .filters import SupervisorFilter, ZoneFilter
+from . import access, selectors, services
+from .filters import SupervisorFilter, ZoneFilter, year_error
 from .models import Office, Supervisor, Zone, ZoneAssignment, phone_validator
 
 
@@ -483,7 +483,8 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
 
 
 def check_year(value: int) -> int:
-    last = clock.today().year + 5
-    if not 2000 <= value <= last:
-        raise serializers.ValidationError(_("年度应在2000年至%(last)d年之间。") % {"last": last})
+    """A year within ``calendar.years`` (the one rule), else a 400 saying which years are allowed."""
+    message = year_error(value)
+    if message:
+        raise serializers.ValidationError(message)
     return value

@@ -13,6 +13,14 @@ from django.utils.formats import date_format
 
 REPORT_DAY = 27  # zones file the monthly report by the 27th (seed 003 §三(三)2)
 SCHOOL_YEAR_STARTS = (9, 1)  # 1 September
+FIRST_YEAR = 2000  # no office keeps records from before the 督导 system of the 2000s
+YEARS_AHEAD = 5  # a plan or a filter may look five years ahead, no further
+
+
+def years(today: dt.date) -> range:
+    """The years a record, a plan or a filter may name: 2000 to five years after this one (the one rule
+    of what a valid year is — every year filter, serializer and form checks against it)."""
+    return range(FIRST_YEAR, today.year + YEARS_AHEAD + 1)
 
 
 def day_label(day: dt.date) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import calendar, clock
 from .choices import Role, SupervisorKind, ZoneCategory
 from .models import Supervisor, Zone, ZoneAssignment
 
@@ -79,9 +80,62 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def month_filters(field: str) -> tuple[IntegerFilter, IntegerFilter]:
+# The largest id a database column holds (bigint): a longer number is no id, not an overflow (500).
+LARGEST_ID = 2**63 - 1
+
+
+def whole_number(value) -> int | None:
+    """A query parameter read as a whole number, or None: ASCII digits only (``"²".isdigit()`` is true
+    and ``int("²")`` fails, ``int("٣")`` is 3) and no larger than an id can be — the one helper views
+    use instead of ``isdigit()`` and ``int(request.GET[...])``."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None
+
+
+def year_error(value: int) -> str:
+    """Why ``value`` is not a year a user may name (``calendar.years``), or "" if it is."""
+    allowed = calendar.years(clock.today())
+    if value in allowed:
+        return ""
+    return _("年度应在%(first)d年至%(last)d年之间。") % {"first": allowed[0], "last": allowed[-1]}
+
+
+class YearField(forms.IntegerField):
+    """A year within ``calendar.years``: 0, 10000 or a 20-digit number is a clear error, never a 500
+    (a ``__year`` lookup cannot build a date outside 1–9999)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (message := year_error(value)):
+            raise forms.ValidationError(message, code="year")
+
+
+class MonthField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 12)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": calendar.FIRST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """The one year filter of every list (pages and API): ``?year=0`` answers 400 on the API, matches
+    nothing on a page (``StrictFilterSet``) and says why in the filter form."""
+
+    field_class = YearField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 12})
+class MonthFilter(django_filters.NumberFilter):
+    field_class = MonthField
+
+
+def month_filters(field: str) -> tuple[YearFilter, MonthFilter]:
     """``year`` and ``month`` of a date field (a month is picked as year=2026&month=11)."""
     return (
-        IntegerFilter(label=_("年度"), field_name=field, lookup_expr="year"),
-        IntegerFilter(label=_("月份"), field_name=field, lookup_expr="month"),
+        YearFilter(label=_("年度"), field_name=field, lookup_expr="year"),
+        MonthFilter(label=_("月份"), field_name=field, lookup_expr="month"),
     )

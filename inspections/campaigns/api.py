@@ -91,7 +91,8 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
 
     @extend_schema(responses=CampaignSchoolSerializer(many=True), summary=_("专项督导的学校及进度"))
-    @action(detail=True, methods=["get"])
+    # Every school of the campaign in one answer (a campaign has tens of schools): a plain list, as the schema says.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def schools(self, request, pk=None):
         campaign = self.get_object()
         return Response(CampaignSchoolSerializer(selectors.campaign_school_rows(campaign), many=True).data)

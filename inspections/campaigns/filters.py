@@ -3,14 +3,14 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from supervision import clock
-from supervision.filters import StrictFilterSet
+from supervision.filters import StrictFilterSet, YearFilter
 
 from .choices import CampaignStatus, CampaignTopic
 from .models import Campaign
 
 
 class CampaignFilter(StrictFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"), field_name="start", lookup_expr="year")
+    year = YearFilter(label=_("年度"), field_name="start", lookup_expr="year")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CampaignStatus.choices, method="filter_status")
     topic = django_filters.ChoiceFilter(label=_("专项"), choices=CampaignTopic.choices)
 

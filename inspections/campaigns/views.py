@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from inspections.visits.forms import VisitStartForm
 from reports.services import job_may_start, job_start
 from supervision import access, clock
+from supervision.filters import whole_number
 from supervision.forms import add_service_errors
 from supervision.models import Supervisor
 
@@ -115,13 +116,13 @@ def campaign_items(request, pk):
     """The campaign's checklist: add, edit and delete items until the first visit starts."""
     campaign = _managed_or_404(request, pk)
     editing = None
-    if request.GET.get("edit", "").isdigit():
+    if whole_number(request.GET.get("edit")) is not None:
         editing = get_object_or_404(campaign.items, pk=request.GET["edit"])
     initial = {"code": editing.code, "title": editing.title, "guidance": editing.guidance} if editing else None
     form = CampaignItemForm(request.POST or None, initial=initial)
     if request.method == "POST":
         item = None
-        if request.POST.get("item", "").isdigit():
+        if whole_number(request.POST.get("item")) is not None:
             item = get_object_or_404(campaign.items, pk=request.POST["item"])
         if form.is_valid():
             try:
@@ -164,7 +165,7 @@ def campaign_visit_start(request, pk):
     form.fields["school"].error_messages["invalid_choice"] = _("所选学校不在本次专项督导的学校名单中。")
     form.fields["co_supervisors"].help_text = _("同行的督导组成员;他们也可以填写本清单。")
     picked = request.GET.get("school", "")
-    if request.method != "POST" and picked.isdigit():
+    if request.method != "POST" and whole_number(picked) is not None:
         form.initial["school"] = int(picked)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

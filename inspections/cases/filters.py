@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from supervision.filters import IntegerFilter, StrictFilterSet
+from supervision.filters import StrictFilterSet, YearFilter
 
 from .choices import CaseStatus
 from .models import Case
@@ -11,7 +11,7 @@ from .models import Case
 
 class CaseFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("标题"), method="search")
-    year = IntegerFilter(label=_("年度"))
+    year = YearFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部状态"))
     tag = django_filters.CharFilter(label=_("主题"), field_name="tags", lookup_expr="icontains")
 

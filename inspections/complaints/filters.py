@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
 from supervision import access, clock
-from supervision.filters import IntegerFilter, StrictFilterSet
+from supervision.filters import StrictFilterSet, YearFilter
 from supervision.models import Office, Zone
 
 from .choices import ComplaintCategory, ComplaintStatus
@@ -22,7 +22,7 @@ class ComplaintFilter(StrictFilterSet):
     office = django_filters.ModelChoiceFilter(label=_("督导室"), queryset=Office.objects.none(), empty_label=_("全部督导室"))
     zone = django_filters.ModelChoiceFilter(label=_("责任区"), queryset=Zone.objects.none(), empty_label=_("全部责任区"))
     school = django_filters.ModelChoiceFilter(label=_("学校"), queryset=School.objects.none(), empty_label=_("全部学校"))
-    year = IntegerFilter(label=_("年度"), field_name="received_at", lookup_expr="year")
+    year = YearFilter(label=_("年度"), field_name="received_at", lookup_expr="year")
     overdue = django_filters.BooleanFilter(
         label=_("超期未核实"), method="filter_overdue",
         widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from schools.choices import SchoolKind
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
+from supervision.filters import whole_number
 from supervision.forms import add_service_errors
 from supervision.models import Office, Supervisor, Zone, ZoneAssignment
 from supervision.roster import workbook_bytes
@@ -306,10 +307,7 @@ def summary_list(request):
         raise Http404
     context: dict = {"supervisor": supervisor, "office_view": office_view, "today": today}
     if supervisor is not None:
-        try:
-            own_year = int(request.GET.get("own_year") or today.year)
-        except ValueError:
-            own_year = today.year
+        own_year = whole_number(request.GET.get("own_year")) or today.year
         own_year = min(max(own_year, today.year - YEARS_BACK), today.year)
         filed = {s.month: s for s in MonthlySummary.objects.filter(supervisor=supervisor, year=own_year)}
         last = today.month if own_year == today.year else 12

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from schools.models import School
 from supervision import access, clock
+from supervision.filters import whole_number
 from supervision.api import ActionInputMixin, OfficeAdminWrites, ScopedPrimaryKeyRelatedField, with_current
 from supervision.models import Office
 
@@ -285,8 +286,8 @@ class EntryViewSet(ActionInputMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = access.evaluation_entries_visible_to(self.request.user).select_related("school", "round")
-        round_id = self.request.query_params.get("round")
-        if round_id and round_id.isdigit():
+        round_id = whole_number(self.request.query_params.get("round"))
+        if round_id is not None:
             qs = qs.filter(round=round_id)
         totals = {f"total_{s}": Sum("scores__points", filter=Q(scores__stage=s)) for s in Stage.values}
         return qs.annotate(**totals).order_by("round", "school__code")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inspections.notifications import services as notifications
 from inspections.models import Notification
+from supervision.filters import whole_number
 
 PAGE_SIZE = 30
 
@@ -35,7 +36,7 @@ def _back_to_inbox(request):
     """Back to the page of the inbox the user was on."""
     page = request.POST.get("page", "")
     url = reverse("inspections:inbox")
-    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return redirect(f"{url}?page={page}" if whole_number(page) is not None else url)
 
 
 @login_required

@@ -12,6 +12,7 @@ from rest_framework.response import Response as ApiResponse
 
 from schools.models import School
 from supervision import access, clock
+from supervision.filters import whole_number
 from supervision.api import ActionInputMixin, ScopedPrimaryKeyRelatedField, with_current
 
 from inspections.plans.api import OfficePlannerWrites, PlannedRecordSerializer
@@ -268,7 +269,7 @@ class SurveyViewSet(ActionInputMixin, mixins.CreateModelMixin, mixins.UpdateMode
         audience = request.query_params.get("audience", "")
         results = selectors.survey_results(
             survey=survey, schools=access.survey_results_schools(request.user, survey),
-            school_id=int(school) if school.isdigit() else None, audience=audience if audience in Audience.values else "",
+            school_id=whole_number(school), audience=audience if audience in Audience.values else "",
         )
         keys = [a.value for a in results["audiences"]]
         for row in results["schools"]:

@@ -21,6 +21,7 @@ from reports.services import job_start
 from schools.plaque import plaque_qr_svg
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
+from supervision.filters import whole_number
 from supervision.forms import add_service_errors
 from supervision.throttle import client_ip, throttle_hit
 
@@ -309,7 +310,7 @@ def link_codes_xlsx(request, pk, link_id):
 
 
 def _int_or_none(value):
-    return int(value) if value and str(value).isdigit() else None
+    return whole_number(value)
 
 
 @login_required

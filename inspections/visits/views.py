@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from supervision import access, clock
 from supervision.downloads import login_or_token_required
+from supervision.filters import whole_number
 from supervision.models import Supervisor
 from supervision.throttle import request_ip
 
@@ -105,7 +106,7 @@ def visit_start(request):
     if request.method != "POST":
         form = VisitStartForm(schools=schools, colleagues=colleagues)
         picked = request.GET.get("school", "")
-        if picked.isdigit() and schools.filter(pk=picked).exists():
+        if whole_number(picked) is not None and schools.filter(pk=picked).exists():
             form.initial["school"] = int(picked)
         return render(request, "inspections/visit_start.html", {"form": form})
     form = VisitStartForm(request.POST, schools=schools, colleagues=colleagues)

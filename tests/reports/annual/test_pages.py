@@ -265,3 +265,16 @@ def test_api_patch_without_blocks_changes_the_title_and_keeps_the_blocks(client,
     assert bad.status_code == 400 and "花括号不成对" in bad.json()["plan"][0]
     summary.refresh_from_db()
     assert summary.title == "柳河县年度督导工作总结"  # nothing saved with a bad block
+
+
+def test_api_patch_without_blocks_keeps_the_words_and_answers_200_not_500(client, world):
+    data = year_built(world)
+    summary = AnnualSummary.objects.create(office=world["county_a"], year=data["year"], title="总结", until=data["cutoff"],
+                                           blocks={"loop": "共{校次}校次"})
+    client.force_login(world["director_a"])
+
+    response = client.patch(f"/api/v1/annual-summaries/{summary.pk}/", {"title": "新标题"}, content_type="application/json")
+
+    assert response.status_code == 200, response.content[:300]
+    summary.refresh_from_db()
+    assert summary.title == "新标题" and summary.blocks == {"loop": "共{校次}校次"}
