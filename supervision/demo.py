@@ -248,6 +248,7 @@ def seed_demo() -> list[DemoLogin]:
         ("kindergarten", "章蓓", Role.SCHOOL_USER, None, kindergarten),
         ("city", "临川市督导室", Role.VIEWER, offices["city"], None),
         ("province", "东江省督导室", Role.VIEWER, offices["province"], None),
+        ("auditor", "许安", Role.AUDITOR, offices["county"], None),
         ("taoyuan", "桃源区管理员", Role.OFFICE_ADMIN, offices["neighbour"], None),
     ]
     for username, name, role, office, school in grants:
@@ -263,6 +264,7 @@ def seed_demo() -> list[DemoLogin]:
         DemoLogin("kindergarten", str(Role.SCHOOL_USER.label), "蓝天幼儿园(民办)"),
         DemoLogin("city", str(Role.VIEWER.label), "临川市(柳溪县、桃源区的上级)"),
         DemoLogin("province", str(Role.VIEWER.label), "东江省"),
+        DemoLogin("auditor", str(Role.AUDITOR.label), "柳溪县督导室 · 安全审计日志"),
         DemoLogin("taoyuan", str(Role.OFFICE_ADMIN.label), "桃源区督导室管理员"),
         DemoLogin("root", "超级管理员", "Django 后台 /admin/"),
     ]

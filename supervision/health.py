@@ -1,5 +1,6 @@
 """/healthz (the process answers) and /readyz (what it needs answers too), for load balancers and
 operators: no login, JSON, 200 or 503 naming the failed check."""
+import os
 import shutil
 
 from django.conf import settings
@@ -34,7 +35,7 @@ def _redis():
 
 
 def _disk():
-    free = shutil.disk_usage(settings.MEDIA_ROOT if __import__("os").path.isdir(settings.MEDIA_ROOT) else settings.BASE_DIR).free
+    free = shutil.disk_usage(settings.MEDIA_ROOT if os.path.isdir(settings.MEDIA_ROOT) else settings.BASE_DIR).free
     if free < settings.READYZ_MIN_FREE_BYTES:
         raise RuntimeError(f"free {free}")
     return "ok"

@@ -258,21 +258,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monthly_reports.drafts_on_27th",
         "schedule": crontab(day_of_month=27, hour=6, minute=0),
     },
-    # Report jobs whose worker died (no heartbeat) are marked failed, so 重新生成 can start them anew.
-    "report-jobs-sweep-dead": {
-        "task": "reports.jobs_sweep_dead",
-        "schedule": crontab(minute="*"),
-    },
     "monthly-reports-reminders": {
         "task": "monthly_reports.reminders",
         "schedule": crontab(day_of_month="20,25", hour=8, minute=0),
     },
 }
 
-# The worker's heartbeat, every minute, with a real broker: /readyz fails when the last one is older
-# than 3 minutes. Embedded (in-process tasks) there is no worker to watch; /readyz says "embedded".
+# Watching the workers, every minute, only with a real broker (embedded, tasks run inside the web
+# process: there is no worker to lose, and a job asked for again sweeps dead ones itself).
+WORKER_BEAT_SCHEDULE = {
+    # The worker's heartbeat: /readyz fails when the last one is older than 3 minutes.
+    "worker-heartbeat": {"task": "supervision.worker_heartbeat", "schedule": 60.0},
+    # Report jobs whose worker died (no heartbeat) are marked failed, so 重新生成 can start them anew.
+    "report-jobs-sweep-dead": {"task": "reports.jobs_sweep_dead", "schedule": crontab(minute="*")},
+}
 if not CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "supervision.worker_heartbeat", "schedule": 60.0}
+    CELERY_BEAT_SCHEDULE.update(WORKER_BEAT_SCHEDULE)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -545,7 +545,7 @@ def recheck_record(
     # One rule for every path that records a re-check (the ticket's page, the API, a visit's page —
     # special and joint visits included): a special visit elsewhere or an invitation to a joint visit
     # does not make one the school's supervisor.
-    if not access.may_recheck(user, problem):
+    if not access.may_recheck(user, problem, on=visit.date if visit is not None else None):
         raise ValidationError(_("只有该校的责任督学可以复查。"))
     if visit is not None:
         check_editable(visit.checklist, user)

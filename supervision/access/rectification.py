@@ -20,6 +20,7 @@ from supervision.access.core import (
     offices_overseen_by,
     schools_acted_for_by,
     schools_of_supervisor,
+    schools_of_supervisor_on,
     user_roles,
     visits_attended_by,
     zones_of_supervisor_today,
@@ -182,12 +183,14 @@ def tickets_rechecked_by(user):
     return Ticket.objects.filter(school__in=schools_of_supervisor(user).values("pk"))
 
 
-def may_recheck(user, problem) -> bool:
+def may_recheck(user, problem, *, on=None) -> bool:
     """Whether a user may record a re-check of a problem (and so close or return its ticket), by any
-    path: the supervisors of the school's zones while assigned, or a 补录 holder of its office."""
+    path: the supervisors of the school's zones while assigned (on ``on``, a visit's day, when the
+    re-check belongs to a visit entered later), or a 补录 holder of its office."""
     if not user.is_authenticated:
         return False
-    return schools_of_supervisor(user).filter(pk=problem.school_id).exists() or may_backfill(user, problem.office_id)
+    schools = schools_of_supervisor(user) if on is None else schools_of_supervisor_on(user, on)
+    return schools.filter(pk=problem.school_id).exists() or may_backfill(user, problem.office_id)
 
 
 def tickets_backfilled_by(user):

@@ -84,7 +84,7 @@ def test_regenerate_on_the_failed_job_page_makes_a_new_finished_job(client, worl
 def test_the_sweeper_runs_every_minute_and_jobs_stop_before_the_broker_redelivers():
     from django.conf import settings
 
-    entry = settings.CELERY_BEAT_SCHEDULE["report-jobs-sweep-dead"]
+    entry = settings.WORKER_BEAT_SCHEDULE["report-jobs-sweep-dead"]
     assert entry["task"] == "reports.jobs_sweep_dead" and entry["schedule"].minute == set(range(60))
     task = celery_app.tasks["reports.job_run"]
     assert task.acks_late and task.reject_on_worker_lost

@@ -20,8 +20,15 @@ def test_healthz_answers_200_json_without_login_and_without_the_database(client)
     assert response["Content-Security-Policy"]
 
 
+@pytest.fixture
+def embedded(settings):
+    """./run.sh's mode: no Redis, tasks in-process (the suite itself may run with a real broker)."""
+    settings.REDIS_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 @pytest.mark.django_db
-def test_readyz_in_embedded_mode_is_ready_and_says_embedded(client):
+def test_readyz_in_embedded_mode_is_ready_and_says_embedded(client, embedded):
     body = client.get("/readyz").json()
 
     assert body["status"] == "ok"
@@ -29,7 +36,7 @@ def test_readyz_in_embedded_mode_is_ready_and_says_embedded(client):
 
 
 @pytest.mark.django_db
-def test_readyz_fails_with_disk_named_when_free_space_is_below_the_threshold(client, settings):
+def test_readyz_fails_with_disk_named_when_free_space_is_below_the_threshold(client, settings, embedded):
     settings.READYZ_MIN_FREE_BYTES = 10**18
     response = client.get("/readyz")
 
