@@ -49,10 +49,13 @@ class EmbeddedBeat:
         self.app = app
         # Catch up on today: an entry whose time passed since 00:00 today is due at once.
         since = clock.start_of(clock.today())
+        if schedule is None:  # the workers' own watch (heartbeat, dead jobs) has no worker to watch here
+            schedule = {name: spec for name, spec in settings.CELERY_BEAT_SCHEDULE.items()
+                        if name not in settings.WORKER_BEAT_SCHEDULE}
         self.entries = [
             Entry(name=name, task=spec["task"], schedule=self._on_our_clock(spec["schedule"]),
                   args=tuple(spec.get("args", ())), kwargs=dict(spec.get("kwargs", {})), last_run_at=since)
-            for name, spec in (settings.CELERY_BEAT_SCHEDULE if schedule is None else schedule).items()
+            for name, spec in schedule.items()
         ]
         self.ran: list[tuple[str, dt.datetime]] = []
         self._stop = threading.Event()
