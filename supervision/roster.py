@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +37,7 @@ from . import access, clock
 from .choices import SupervisorKind
 from .models import Office, Supervisor, Zone, ZoneAssignment
 from .services import supervisor_save, zone_set_supervisors
+from .uploads import xlsx_check
 
 User = get_user_model()
 
@@ -51,8 +51,6 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 SCHOOL_CODE_RE = re.compile(r"^\d{10}$")
 ZONE_SEPARATORS = re.compile(r"[、,，;；]")
 XLSX_MAGIC = b"PK\x03\x04"
-# A 5 MB upload may not inflate past this many times its size (guards against zip bombs).
-MAX_INFLATION = 40
 
 
 @dataclass(frozen=True)
@@ -381,10 +379,11 @@ def open_workbook(file) -> tuple[Any, list[RosterError]]:
     not_xlsx = [RosterError("", None, "", _("文件不是有效的 Excel(.xlsx)文件。旧版 .xls 文件请在 Excel 中另存为 .xlsx 后上传。"))]
     if not content.startswith(XLSX_MAGIC):
         return None, not_xlsx
+    try:  # unpacked size, macros and rows checked from the zip's directory before openpyxl parses anything
+        xlsx_check(content)
+    except ValidationError as exc:
+        return None, [RosterError("", None, "", " ".join(exc.messages))]
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_INFLATION * limit:
-                return None, not_xlsx
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken or foreign zip
         return None, not_xlsx

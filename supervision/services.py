@@ -346,7 +346,7 @@ def zone_set_supervisors(
 @transaction.atomic
 def _photo_encoded(photo):
     """The plaque photo as a JPEG of at most 800 px a side, without the upload's metadata (EXIF, GPS)."""
-    from .images import image_reencode
+    from .uploads import image_reencode
 
     try:
         return image_reencode(upload=photo, max_side=800)
@@ -365,6 +365,13 @@ def _photo_store(supervisor: Supervisor, content) -> None:
     supervisor.save(update_fields=["photo"])
 
 
+def supervisor_photo_is_reencoded(supervisor: Supervisor) -> bool:
+    """Whether the stored photo is the copy ``_photo_store`` wrote (re-encoded, no metadata): only that
+    copy is public on the plaque; a file stored raw before the fix is not served."""
+    return bool(supervisor.photo) and supervisor.photo.name == supervisor.photo.field.generate_filename(
+        supervisor, _photo_name(supervisor))
+
+
 def supervisor_set_photo(*, supervisor: Supervisor, photo) -> Supervisor:
     """Store a supervisor's plaque photo, re-encoded as a downscaled JPEG (strips metadata)."""
     _photo_store(supervisor, _photo_encoded(photo))
@@ -377,7 +384,7 @@ def supervisor_photos_reencode() -> int:
     dropped. Photos stored by ``_photo_store`` are left alone; returns how many were re-encoded."""
     done = 0
     for supervisor in Supervisor.objects.exclude(photo="").order_by("pk"):
-        if supervisor.photo.name == supervisor.photo.field.generate_filename(supervisor, _photo_name(supervisor)):
+        if supervisor_photo_is_reencoded(supervisor):
             continue
         try:
             with supervisor.photo.open("rb") as stored:

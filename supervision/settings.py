@@ -191,6 +191,12 @@ ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=5 * 1024 * 
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 # Rectification evidence (photos, PDF, Word, Excel) of a school's report: one file at most this size.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Upload checks (supervision/uploads.py): an image's pixels before decoding (Pillow's limit too), a Word/
+# Excel file's unpacked size (zip bombs), an Excel import's unpacked size and rows before openpyxl parses it.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+OFFICE_MAX_UNPACKED_BYTES = env.int("OFFICE_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 
 # /readyz fails when MEDIA_ROOT's disk has less free space than this.
 READYZ_MIN_FREE_BYTES = env.int("READYZ_MIN_FREE_BYTES", default=1024 * 1024 * 1024)

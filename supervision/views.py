@@ -309,6 +309,8 @@ def supervisor_edit(request, pk=None):
 def supervisor_photo(request, pk):
     """Supervisor photos are public on the school plaque, so any active supervisor's photo is served."""
     supervisor = get_object_or_404(Supervisor.objects.filter(is_active=True).exclude(photo=""), pk=pk)
+    if not services.supervisor_photo_is_reencoded(supervisor):  # only the re-encoded copy is public
+        raise Http404
     return FileResponse(supervisor.photo.open("rb"), content_type="image/jpeg")
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections.tickets.evidence import download_name
 from supervision import access, clock
 from supervision.choices import Role
 from supervision.downloads import login_or_token_required, private_file
@@ -190,6 +191,6 @@ def attachment_download(request, pk):
         CaseAttachment.objects.filter(case__in=access.cases_visible_to(request.user).values("pk")), pk=pk
     )
     inline = attachment.is_image
-    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.original_name,
+    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=download_name(attachment.original_name, attachment.content_type),
                             content_type=attachment.content_type)
     return private_file(response, inline=inline)

@@ -20,7 +20,7 @@ from supervision.calendar import add_working_days
 from inspections.models.choices import ProblemSource, Severity
 from schools.selectors import placement_on
 from supervision import access, clock
-from supervision.images import image_reencode
+from supervision.uploads import image_reencode
 from supervision.states import StateMachine
 
 from .choices import CloseOutcome, ComplaintAction, ComplaintCategory, ComplaintStatus, ReporterKind, VerifyMethod

@@ -34,6 +34,8 @@ SESSION_RECEIPT = "complaint_receipt"
 # Flood limits (per hour): what one phone may send, what one school may receive, codes one phone may try.
 SUBMIT_PER_IP, SUBMIT_PER_SCHOOL, LOOKUP_PER_IP = 10, 60, 30
 HOUR = 3600
+# Photos one address may send a day: each costs decoding and storage, and the form is anonymous.
+PHOTOS_PER_IP_DAY, DAY = 20, 24 * 3600
 STATUS_STYLES = {
     ComplaintStatus.RECEIVED: "warning", ComplaintStatus.VERIFYING: "info", ComplaintStatus.UNFOUNDED: "secondary",
     ComplaintStatus.RESOLVED: "success", ComplaintStatus.RECTIFYING: "primary",
@@ -64,6 +66,11 @@ def complaint_new(request, school_code):
     ):
         return _render_form(request, school, form, status=429,
                             error=_("提交过于频繁,请稍后再试。您填写的内容已保留。"))
+    if request.FILES.get("photo") and not throttle_hit(
+        scope="complaint-photo", key=ip, limit=PHOTOS_PER_IP_DAY, window_seconds=DAY
+    ):  # counted before the photo is decoded
+        return _render_form(request, school, form, status=429, error=_(
+            "今天从您的网络上传的照片已达上限,请明天再上传照片,或不附照片直接提交。您填写的内容已保留。"))
     if request.POST.get("website"):
         return _render_form(request, school, form, status=400, error=_("提交未成功,请刷新页面后重试。"))
     age = form_age(request.POST.get("started", ""))

@@ -1,5 +1,9 @@
 """What a school's evidence file really is, decided by its content — never by its name.
 
+The checks themselves (pixels before decoding, re-encoding, PDF scripts, zip bombs, macros) are
+``supervision.uploads``; this module decides which kinds a report or a case may carry and stores
+photos only as their re-encoded copy (no EXIF/GPS, nothing appended), keeping the original's SHA-256.
+
 Allowed (DOMAIN.md "Problems and rectification": the school answers with photos and documents):
 photos (JPEG, PNG, WebP — each must open with Pillow), PDF, Word (.docx, legacy .doc) and Excel
 (.xlsx, legacy .xls). Anything else is refused with a Chinese message that says why: an executable
@@ -8,18 +12,17 @@ or a script renamed to ``.jpg``, a zip that is not a Word/Excel document, a macr
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import struct
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+
+from supervision import uploads
 
 HEAD = 16
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -29,6 +32,7 @@ ZIP = b"PK\x03\x04"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Signatures of programs and scripts, named in the refusal so the school knows what happened.
+EVIDENCE_IMAGE_SIDE = 2400  # a photographed notice stays legible
 EXECUTABLES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"#!")
 SCRIPT = re.compile(rb"^\s*(<\?php|<script|<html|<!doctype|@echo|<\?xml|<svg)", re.I)
 
@@ -42,7 +46,8 @@ class Kind:
 
 @dataclass(frozen=True)
 class Inspected:
-    """An accepted upload: its real type, size, SHA-256, its bytes and a clean original name."""
+    """An accepted upload: its real type, the size of what is stored, the original's SHA-256, the bytes
+    to store (a photo's re-encoded JPEG) and a clean original name."""
 
     kind: Kind
     size: int
@@ -71,30 +76,36 @@ def _refuse(name: str, why: str) -> ValidationError:
     )
 
 
+def _why(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
 def _image(raw: bytes, kind: Kind, name: str) -> Kind:
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        uploads.image_open(raw).close()  # pixel count from the header, nothing decoded yet
+    except uploads.TooManyPixels as exc:
+        raise _refuse(name, _why(exc)) from None
+    except ValidationError:
         raise _refuse(name, _("图片文件已损坏,无法打开。")) from None
     return kind
 
 
 def _pdf(raw: bytes, name: str) -> Kind:
-    # A PDF that runs scripts or launches programs is not evidence of rectification.
-    if b"/JavaScript" in raw or b"/Launch" in raw:
-        raise _refuse(name, _("PDF中含有脚本或启动程序的指令。"))
+    # A PDF that runs scripts, launches programs or carries files is not evidence of rectification.
+    try:
+        uploads.pdf_check(raw)
+    except ValidationError as exc:
+        raise _refuse(name, _why(exc)) from None
     return Kind("application/pdf", ".pdf")
 
 
 def _office_open_xml(raw: bytes, name: str) -> Kind:
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        uploads.macro_name_check(name)
+        with uploads.zip_check(raw, max_total=settings.OFFICE_MAX_UNPACKED_BYTES) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse(name, _("压缩文件已损坏。")) from None
-    if any(n.endswith("vbaProject.bin") for n in names):
-        raise _refuse(name, _("文档中含有宏(可执行代码)。"))
+    except ValidationError as exc:
+        raise _refuse(name, _why(exc)) from None
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         return Kind(DOCX, ".docx")
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
@@ -192,7 +203,23 @@ def inspect_upload(upload) -> Inspected:
     upload.seek(0)
     raw = upload.read()
     kind = sniff(raw, name)
-    return Inspected(kind=kind, size=len(raw), sha256=hashlib.sha256(raw).hexdigest(), content=raw, name=name)
+    content = raw
+    if kind.is_image:  # stored only as a fresh encoding: EXIF, GPS and appended bytes are gone
+        try:
+            content = uploads.image_reencode_bytes(raw, max_side=EVIDENCE_IMAGE_SIDE).read()
+        except ValidationError:
+            raise _refuse(name, _("图片文件已损坏,无法打开。")) from None
+        kind = Kind("image/jpeg", ".jpg", True)
+    return Inspected(kind=kind, size=len(content), sha256=hashlib.sha256(raw).hexdigest(), content=content, name=name)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored file downloads under: the school's own name, with the extension of what is
+    stored (a photo is kept as its re-encoded JPEG, so 整改后.png downloads as 整改后.jpg)."""
+    stem, extension = os.path.splitext(original_name)
+    if content_type == "image/jpeg" and extension.lower() not in (".jpg", ".jpeg"):
+        return stem + ".jpg"
+    return original_name
 
 
 def inspect_uploads(uploads, *, already: list[str], most: int, too_many: str) -> list[Inspected]:

@@ -473,7 +473,7 @@ def ticket_recheck(*, ticket: Ticket, actor, result: str, notes: str = "", mode:
     """The supervisor re-checks (on site or on the evidence, with notes and photos): rectified →
     销号; not rectified → a submitted report goes back (退回) with the notes as the reason,
     otherwise the re-check is recorded in the history."""
-    from supervision.images import image_reencode
+    from supervision.uploads import image_reencode
 
 
     ticket = ticket_lock(ticket, expected_version)

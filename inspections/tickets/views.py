@@ -29,6 +29,7 @@ from inspections.models.choices import ExtensionStatus, RecheckResult, Severity,
 from inspections.models import Evidence, Extension, Photo, Recheck, RecheckPhoto, Ticket, TicketReport
 from inspections.tickets import rules as rectification, services as ticket_services
 from inspections.tickets.forms import ExtensionDecisionForm, ExtensionForm, RecheckForm, ReportForm, VersionedForm
+from inspections.tickets.evidence import download_name
 
 PAGE_SIZE = 50
 TABS = [TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.SUBMITTED, TicketStatus.CLOSED]
@@ -304,7 +305,7 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.filter(report__ticket__in=access.tickets_visible_to(request.user)), pk=pk)
     inline = evidence.content_type.startswith("image/")
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
+        evidence.file.open("rb"), as_attachment=not inline, filename=download_name(evidence.original_name, evidence.content_type),
         content_type=evidence.content_type,
     )
     return private_file(response, inline=inline)

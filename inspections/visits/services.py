@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from schools.models import School
 from schools.selectors import Placement, placement_on
 from supervision import access, clock
-from supervision.images import image_reencode
+from supervision.uploads import image_reencode
 from supervision.models import Supervisor
 
 from supervision import calendar

@@ -35,7 +35,7 @@ def test_a_supervisor_creates_edits_attaches_and_submits_through_the_api(world):
     assert client.patch(f"{URL}{pk}/", {"title": "双减背景下作业管理的探索与实践"}, format="json").json()["title"].endswith("与实践")
     photo = SimpleUploadedFile("作业公示栏.png", image_bytes("PNG"), content_type="image/png")
     response = client.post(f"{URL}{pk}/attachments/", {"file": photo}, format="multipart")
-    assert response.status_code == 200 and response.json()["attachments"][0]["content_type"] == "image/png"
+    assert response.status_code == 200 and response.json()["attachments"][0]["content_type"] == "image/jpeg"
     disguised = SimpleUploadedFile("作业.png", b"MZ" + b"\x00" * 100, content_type="image/png")
     response = client.post(f"{URL}{pk}/attachments/", {"file": disguised}, format="multipart")
     assert response.status_code == 400 and "可执行程序" in str(response.json())

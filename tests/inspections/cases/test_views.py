@@ -181,7 +181,7 @@ def test_attachments_download_only_for_those_who_read_the_case(world, client):
     response = client.get(reverse("cases:attachment", args=[pdf.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
-    assert client.get(reverse("cases:attachment", args=[photo.pk]))["Content-Type"] == "image/png"
+    assert client.get(reverse("cases:attachment", args=[photo.pk]))["Content-Type"] == "image/jpeg"
     for user in [world["admin_b"], world["city_viewer"], world["school_user_a1"], world["sup_a2"].user]:
         client.force_login(user)
         assert client.get(reverse("cases:attachment", args=[pdf.pk])).status_code == 404

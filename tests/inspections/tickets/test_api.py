@@ -103,7 +103,7 @@ def test_a_ticket_goes_from_open_to_closed_over_the_api_with_a_return_in_between
     response = school.post(url(ticket, "evidence/"), {"file": photo()}, format="multipart")
     assert response.status_code == 201, response.content
     evidence = response.json()
-    assert (evidence["content_type"], evidence["original_name"]) == ("image/png", "整改后.png")
+    assert (evidence["content_type"], evidence["original_name"]) == ("image/jpeg", "整改后.png")  # re-encoded: no EXIF, nothing appended
     assert len(evidence["sha256"]) == 64
     assert school.get(evidence["download_url"]).status_code == 200
     assert api_as(world, "school_user_a1").get(evidence["download_url"]).status_code == 200
@@ -119,7 +119,7 @@ def test_a_ticket_goes_from_open_to_closed_over_the_api_with_a_return_in_between
     body = school.post(url(ticket, "report/"), {"text": "重新拍照并附整改报告"}, format="json").json()
     assert body["status"] == TicketStatus.SUBMITTED
     assert [(r["round"], [e["content_type"] for e in r["evidence"]]) for r in body["reports"]] == [
-        (1, ["image/png"]), (2, ["application/pdf"]),
+        (1, ["image/jpeg"]), (2, ["application/pdf"]),
     ]
 
     response = supervisor.post(url(ticket, "close/"), {"mode": "evidence", "notes": "材料齐全,整改到位"}, format="json")

@@ -12,9 +12,10 @@ from tests.inspections.evidence_files import (
 
 
 @pytest.mark.parametrize("name, data, content_type, extension", [
-    ("整改后的消防通道.png", image_bytes("PNG"), "image/png", ".png"),
+    # Photos of every kind are kept only as their re-encoded JPEG (no EXIF/GPS, nothing appended).
+    ("整改后的消防通道.png", image_bytes("PNG"), "image/jpeg", ".jpg"),
     ("IMG_0001.JPG", image_bytes("JPEG"), "image/jpeg", ".jpg"),
-    ("手机截图.webp", image_bytes("WEBP"), "image/webp", ".webp"),
+    ("手机截图.webp", image_bytes("WEBP"), "image/jpeg", ".jpg"),
     ("整改报告.pdf", pdf_bytes(), "application/pdf", ".pdf"),
     ("整改台账.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     ("整改说明.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
@@ -24,14 +25,16 @@ from tests.inspections.evidence_files import (
 def test_each_allowed_kind_is_recognised_by_its_content(name, data, content_type, extension):
     inspected = inspect_upload(upload(name, data))
     assert (inspected.kind.content_type, inspected.kind.extension) == (content_type, extension)
-    assert inspected.sha256 == hashlib.sha256(data).hexdigest() and inspected.size == len(data)
+    assert inspected.sha256 == hashlib.sha256(data).hexdigest()  # the original's hash, photos included
+    assert inspected.size == len(inspected.content)
+    assert (inspected.content == data) != inspected.kind.is_image  # documents as sent, photos re-encoded
     assert inspected.name == name
 
 
 def test_the_type_comes_from_the_content_not_the_name():
     # A PDF named .jpg is a PDF; a PNG named .docx is a PNG.
     assert inspect_upload(upload("照片.jpg", pdf_bytes())).kind.extension == ".pdf"
-    assert inspect_upload(upload("报告.docx", image_bytes("PNG"))).kind.extension == ".png"
+    assert inspect_upload(upload("报告.docx", image_bytes("PNG"))).kind.extension == ".jpg"  # a photo, re-encoded
 
 
 @pytest.mark.parametrize("name, data, why", [

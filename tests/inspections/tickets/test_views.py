@@ -308,8 +308,9 @@ def test_evidence_downloads_under_its_chinese_name_with_nosniff(client, world, t
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''%E6%9F%B3%E6%B2%B3" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    photo = client.get(url("evidence_download", Evidence.objects.get(content_type="image/png").pk))
+    photo = client.get(url("evidence_download", Evidence.objects.get(content_type="image/jpeg").pk))
     assert photo["Content-Disposition"].startswith("inline;") and photo["X-Content-Type-Options"] == "nosniff"
+    assert "filename*=utf-8''%E6%95%B4%E6%94%B9%E5%90%8E.jpg" in photo["Content-Disposition"]  # 整改后.jpg: a JPEG is stored
     client.logout()
     assert client.get(url("evidence_download", document.pk)).status_code == 302  # to the login page
 
