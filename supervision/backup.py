@@ -184,6 +184,7 @@ def backup_make(*, out: Path) -> dict:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(_("备份目录 %(dir)s 已存在且不是空的。") % {"dir": out})
     out.mkdir(parents=True, exist_ok=True)
+    out.chmod(0o700)  # the dump holds every account's password hash: operators only
     vendor = _vendor()
     dump = out / DUMP_FILES[vendor]
     counts = _database_save(vendor, dump)
@@ -226,9 +227,15 @@ def backup_verify(*, source: Path) -> dict:
     is named. Nothing outside the backup is read or written."""
     source = Path(source)
     manifest = manifest_read(source)
-    database = manifest["database"]
-    expected = [(database["file"], database["size"], database["sha256"])]
-    expected += [(f"{MEDIA_DIR}/{item['path']}", item["size"], item["sha256"]) for item in manifest["media"]]
+    try:
+        database = manifest["database"]
+        expected = [(str(database["file"]), database["size"], database["sha256"])]
+        expected += [(f"{MEDIA_DIR}/{item['path']}", item["size"], item["sha256"]) for item in manifest["media"]]
+        if not all(isinstance(saved["table"], str) and isinstance(saved["rows"], int)
+                   for saved in manifest["row_counts"].values()):
+            raise ValueError
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise BackupError(_("manifest.json 已损坏，无法读取。")) from None
     for relative, size, digest in expected:
         if not _safe_relative(relative):
             raise BackupError(_("清单中的路径不安全：%(file)s，拒绝恢复。") % {"file": relative})

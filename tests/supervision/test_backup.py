@@ -206,3 +206,26 @@ def test_backup_refuses_a_directory_that_already_holds_files(world, media_root, 
     with pytest.raises(CommandError, match="已存在且不是空的"):
         call_command("backup", "--out", str(tmp_path / "backup"))
     assert [p.name for p in (tmp_path / "backup").iterdir()] == ["old.txt"]
+
+
+@sqlite_only
+def test_rows_missing_after_the_restore_are_named_and_the_restore_exits_non_zero(office_at_work, media_root, tmp_path):
+    call_command("backup", "--out", str(tmp_path / "backup"))
+    path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["row_counts"]["supervision.Supervisor"]["rows"] += 1  # the manifest expects a row the dump lacks
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    done = restore(tmp_path / "backup", database_url=f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+                   media_root=tmp_path / "restored-media")
+
+    assert done.returncode != 0
+    assert "supervision.Supervisor：应有 4 行，实有 3 行" in done.stderr
+    assert "恢复后核对不一致：1 处与清单不符" in done.stderr
+    assert "恢复完成" not in done.stdout
+
+
+def test_the_backup_directory_is_readable_by_its_owner_only(world, media_root, tmp_path):
+    call_command("backup", "--out", str(tmp_path / "backup"))
+
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o700
