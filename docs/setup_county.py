@@ -41,11 +41,11 @@ EXAMPLE = {
         {"name": "幼儿园责任区", "category": "public_kg", "description": "全县公办幼儿园"},
     ],
     "supervisors": [
-        {"name": "刘志强", "phone": "13904358001", "kind": "full_time", "title": "专职督学", "zones": ["城区学校责任区"],
+        {"name": "刘志强", "username": "liuzhiqiang", "phone": "13904358001", "kind": "full_time", "title": "专职督学", "zones": ["城区学校责任区"],
          "lead_of": ["城区学校责任区"]},
-        {"name": "孙丽", "phone": "13904358002", "kind": "part_time", "employer": "清河县第一中学", "title": "副校长",
+        {"name": "孙丽", "username": "sunli", "phone": "13904358002", "kind": "part_time", "employer": "清河县第一中学", "title": "副校长",
          "zones": ["城区学校责任区", "乡镇学校责任区"]},
-        {"name": "吴海燕", "phone": "13904358003", "kind": "full_time", "zones": ["乡镇学校责任区", "幼儿园责任区"],
+        {"name": "吴海燕", "username": "wuhaiyan", "phone": "13904358003", "kind": "full_time", "zones": ["乡镇学校责任区", "幼儿园责任区"],
          "lead_of": ["乡镇学校责任区", "幼儿园责任区"]},
     ],
     "schools": [
@@ -222,7 +222,7 @@ class Setup:
 
     def supervisors(self) -> dict[str, dict]:
         existing = {s["phone"]: s for s in self.api.rows("supervisors/", office=self.office["id"])}
-        fields = ("name", "phone", "kind", "employer", "title", "duties")
+        fields = ("name", "username", "phone", "kind", "employer", "title", "duties")
         for spec in self.data.get("supervisors", []):
             if spec["phone"] in existing:
                 say("已存在", f"督学 {spec['name']}({spec['phone']})")
@@ -230,8 +230,8 @@ class Setup:
             existing[spec["phone"]] = self.api.post(
                 "supervisors/", {"office": self.office["id"], **{k: spec[k] for k in fields if k in spec}}
             )
-            say("创建", f"督学 {spec['name']},登录名 {spec['phone']}")
-            self._give_password(self._user(spec["phone"]), "督学")
+            say("创建", f"督学 {spec['name']}，登录名 {spec['username']}（不用公开的手机号）")
+            self._give_password(self._user(spec["username"]), "督学")
         return existing
 
     def schools(self, zones: dict[str, dict]) -> dict[str, dict]:

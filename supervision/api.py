@@ -396,15 +396,20 @@ class SupervisorZoneSerializer(AssignmentSerializer):
 
 
 class SupervisorSerializer(OfficeRecordSerializer):
-    """A supervisor's public record (as on the plaque); the login account is never exposed."""
+    """A supervisor's public record (as on the plaque); the login account is never exposed — its name
+    can only be set (never the phone: that is public)."""
 
+    username = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=150,
+        help_text=_("登录名；新增时留空则自动生成（如 dx220524001）。不能是手机号。"),
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     photo_url = serializers.SerializerMethodField()
     zones = SupervisorZoneSerializer(source="assignments", many=True, read_only=True)
 
     class Meta:
         model = Supervisor
-        fields = ["id", "office", "office_name", *SUPERVISOR_FIELDS, "kind_label", "photo_url", "zones"]
+        fields = ["id", "office", "office_name", *SUPERVISOR_FIELDS, "username", "kind_label", "photo_url", "zones"]
         extra_kwargs = {
             "phone": {
                 "validators": [
@@ -424,7 +429,8 @@ class SupervisorSerializer(OfficeRecordSerializer):
 
     def update(self, instance, validated_data):
         return services.supervisor_save(
-            supervisor=instance, office=instance.office, **with_current(instance, validated_data, SUPERVISOR_FIELDS)
+            supervisor=instance, office=instance.office, username=validated_data.get("username", ""),
+            **with_current(instance, validated_data, SUPERVISOR_FIELDS),
         )
 
 

@@ -140,6 +140,9 @@ LATER_SCHOOLS = [
     # as SCHOOLS, then the day it joined the roster
     ("柳溪县新城小学", P, U, PUB, "urban", "马晓雯", "柳溪镇新城大街120号", (9, 1)),
 ]
+# Login names of the supervisors the README lists (the others get generated ones, dx…001); never the
+# phone number, which the plaque prints.
+LOGIN_NAMES = {"13904350001": "wangjianguo", "13904350007": "zhaolina"}
 JOINED = [("13904350010", "township2", (9, 1))]  # 徐文华 joins 乡镇学校第二责任区 (not as its lead)
 
 DUTIES = "对责任区内学校实施经常性督导;督促学校规范办学行为;受理并核实群众举报投诉;督促学校落实整改;及时向督导室报告督导情况。"
@@ -218,7 +221,8 @@ def seed_demo() -> list[DemoLogin]:
     by_zone: dict[str, list[tuple[Supervisor, bool]]] = {key: [] for key in zones}
     for phone, name, kind, employer, title, office_key, zone_keys, leads in SUPERVISORS:
         supervisor = supervisor_save(
-            office=offices[office_key], name=name, phone=phone, kind=kind, employer=employer, title=title, duties=DUTIES
+            office=offices[office_key], name=name, phone=phone, kind=kind, employer=employer, title=title, duties=DUTIES,
+            username=LOGIN_NAMES.get(phone, ""),
         )
         if not supervisor.user.has_usable_password():
             supervisor.user.set_password(DEMO_PASSWORD)
@@ -258,8 +262,8 @@ def seed_demo() -> list[DemoLogin]:
     return [
         DemoLogin("admin", str(Role.OFFICE_ADMIN.label), "柳溪县督导室管理员"),
         DemoLogin("director", str(Role.DIRECTOR.label), "柳溪县督导室主任"),
-        DemoLogin("13904350001", str(Role.SUPERVISOR.label), "王建国 · 城区学校责任区组长"),
-        DemoLogin("13904350007", str(Role.SUPERVISOR.label), "赵丽娜 · 两个幼儿园责任区(兼职)"),
+        DemoLogin("wangjianguo", str(Role.SUPERVISOR.label), "王建国 · 城区学校责任区组长"),
+        DemoLogin("zhaolina", str(Role.SUPERVISOR.label), "赵丽娜 · 两个幼儿园责任区(兼职)"),
         DemoLogin("school", str(Role.SCHOOL_USER.label), "柳溪县第一实验小学"),
         DemoLogin("kindergarten", str(Role.SCHOOL_USER.label), "蓝天幼儿园(民办)"),
         DemoLogin("city", str(Role.VIEWER.label), "临川市(柳溪县、桃源区的上级)"),

@@ -85,6 +85,10 @@ class SupervisorForm(OfficeChoiceMixin, forms.ModelForm):
     # Not a model field of the form: the upload goes to supervisor_save, which stores only its
     # re-encoded JPEG (a ModelForm would put the raw upload on the instance and save it as it came).
     photo = forms.FileField(label=_("照片"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"}))
+    username = forms.CharField(
+        label=_("登录名"), max_length=150, required=False,
+        help_text=_("留空则自动生成（如 dx220524001）。不能用手机号：手机号印在公示牌上。"),
+    )
 
     class Meta:
         model = Supervisor
@@ -96,6 +100,7 @@ class SupervisorForm(OfficeChoiceMixin, forms.ModelForm):
         self._setup_office(offices)
         if self.instance.pk:
             self.fields["office"].initial = self.instance.office
+            self.fields["username"].initial = self.instance.user.username
         self.fields["kind"].choices = SupervisorKind.choices
 
     def validate_unique(self):

@@ -523,14 +523,11 @@ def _check_schools(office: Office, rows: list[_Row], zones: dict[str, Zone], err
 def _check_supervisors(office: Office, rows: list[_Row], zones: dict[str, Zone], errors: list[RosterError]) -> None:
     phones = [r.data["phone"] for r in rows]
     existing = {s.phone: s for s in Supervisor.objects.filter(phone__in=phones)}
-    logins = dict(User.objects.filter(username__in=phones).values_list("username", "pk"))
     lead_rows: dict[str, int] = {}
     for row in rows:
-        phone, here = row.data["phone"], existing.get(row.data["phone"])
+        here = existing.get(row.data["phone"])
         if here is not None and here.office_id != office.pk:
             errors.append(RosterError(SUPERVISOR_SHEET, row.number, "手机号", _("手机号已登记为其他督导室的督学")))
-        elif phone in logins and logins[phone] != (here.user_id if here else None):
-            errors.append(RosterError(SUPERVISOR_SHEET, row.number, "手机号", _("手机号已被其他登录账号使用")))
         for name in row.data["zones"]:
             if name not in zones:
                 errors.append(RosterError(SUPERVISOR_SHEET, row.number, "责任区", _zone_missing(name)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -173,9 +174,9 @@ def office_user_create(
 ):
     """Create a login for an office role (admin, director, viewer) or a school contact. Without a
     password the login cannot be used until the admin sets or resets one. Supervisors' logins are
-    made with their record (``supervisor_save``: the login is the phone number)."""
+    made with their record (``supervisor_save``)."""
     if role == Role.SUPERVISOR:
-        raise ValidationError({"role": _("督学的登录账号在登记督学时创建(登录名为手机号),请先登记督学。")})
+        raise ValidationError({"role": _("督学的登录账号在登记督学时创建，请先登记督学。")})
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("请填写登录名。")})
@@ -186,6 +187,32 @@ def office_user_create(
     user = User.objects.create_user(username=username, password=password or None, first_name=name, email=email)
     role_grant(user=user, role=role, office=office, school=school)
     return user
+
+
+LOGIN_NAME_PREFIX = "dx"  # 督学
+PHONE_LIKE = re.compile(r"^\+?\d{7,}$")
+
+
+def supervisor_login_name(office: Office) -> str:
+    """A new supervisor's login name when the office gives none: ``dx`` + the office's division code +
+    a number (dx220524001). Never the phone: the plaque prints that, so it would hand a stranger half
+    of every supervisor's credentials."""
+    prefix = f"{LOGIN_NAME_PREFIX}{office.division_code or office.pk}"
+    taken = set(User.objects.filter(username__startswith=prefix).values_list("username", flat=True))
+    number = 1
+    while f"{prefix}{number:03d}" in taken:
+        number += 1
+    return f"{prefix}{number:03d}"
+
+
+def login_name_check(username: str, *, user=None) -> str:
+    """A login name an office chose for a supervisor: not a phone number, not anyone else's."""
+    username = (username or "").strip()
+    if PHONE_LIKE.match(username):
+        raise ValidationError({"username": _("登录名不能是电话号码：公示牌上印有督学的手机号，请另起一个登录名（如姓名拼音）。")})
+    if User.objects.filter(username=username).exclude(pk=getattr(user, "pk", None)).exists():
+        raise ValidationError({"username": _("用户名“%(username)s”已存在。") % {"username": username}})
+    return username
 
 
 @transaction.atomic
@@ -202,8 +229,11 @@ def supervisor_save(
     password: str | None = None,
     supervisor: Supervisor | None = None,
     photo=None,
+    username: str = "",
 ) -> Supervisor:
-    """Create or update a supervisor; the login is their phone number (how offices reach them).
+    """Create or update a supervisor and their login. The login name is ``username`` when given
+    (checked by ``login_name_check``), else kept, else made by ``supervisor_login_name`` — never the
+    phone number, which is public on the plaque.
 
     A ``photo`` (an upload) is re-encoded before anything is saved: a file that is not an image is
     refused (under ``photo``) with nothing changed, and only the re-encoded JPEG is ever stored.
@@ -213,10 +243,10 @@ def supervisor_save(
         supervisor = Supervisor.objects.filter(phone=phone).first()
     if supervisor is not None and supervisor.office_id != office.pk:
         raise ValidationError(_("手机号 %(phone)s 已登记为其他督导室的督学。") % {"phone": phone})
+    login_name = login_name_check(username, user=supervisor.user if supervisor else None) if (username or "").strip() else ""
     if supervisor is None:
-        if User.objects.filter(username=phone).exists():
-            raise ValidationError(_("手机号 %(phone)s 已被其他账号使用。") % {"phone": phone})
-        user = User.objects.create_user(username=phone, password=password, first_name=name)
+        user = User.objects.create_user(username=login_name or supervisor_login_name(office), password=password,
+                                        first_name=name)
         if not password:
             user.set_unusable_password()
             user.save(update_fields=["password"])
@@ -236,8 +266,9 @@ def supervisor_save(
         for assignment in ZoneAssignment.objects.current().filter(supervisor=supervisor):
             _end_assignment(assignment, clock.today())
     user = supervisor.user
-    if user.first_name != name or user.is_active != is_active or user.username != phone:
-        user.first_name, user.is_active, user.username = name, is_active, phone
+    login_name = login_name or user.username
+    if user.first_name != name or user.is_active != is_active or user.username != login_name:
+        user.first_name, user.is_active, user.username = name, is_active, login_name
         user.save(update_fields=["first_name", "is_active", "username"])
     if encoded is not None:
         _photo_store(supervisor, encoded)

@@ -29,7 +29,7 @@ User = get_user_model()
 # Roles a login is given here; a supervisor's comes with their record in the roster.
 GRANTABLE_ROLES = [(r.value, r.label) for r in (Role.OFFICE_ADMIN, Role.DIRECTOR, Role.VIEWER, Role.SCHOOL_USER)]
 ROLE_ERRORS = {
-    "invalid_choice": _("“{input}”不是可在此授予的角色。督学的登录账号在登记督学时创建(登录名为手机号)。")
+    "invalid_choice": _("“{input}”不是可在此授予的角色。督学的登录账号在登记督学时创建。")
 }
 
 

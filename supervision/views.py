@@ -292,6 +292,7 @@ def supervisor_edit(request, pk=None):
                 duties=data["duties"],
                 is_active=data["is_active"],
                 photo=data.get("photo"),
+                username=data.get("username", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

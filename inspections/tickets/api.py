@@ -295,7 +295,8 @@ class TicketViewSet(ActionInputMixin, mixins.ListModelMixin, mixins.RetrieveMode
         if self.action == "list":  # the list counts as the ledger does: a reopened checklist's wait
             tickets = tickets.filter(visit_selectors.counted_q("problem__"))
         return tickets.select_related("office", "school", "problem__zone").prefetch_related(
-            Prefetch("reports", queryset=TicketReport.objects.select_related("submitted_by").prefetch_related(
+            Prefetch("reports", queryset=TicketReport.objects.filter(access.reports_read_by(self.request.user))
+                     .select_related("submitted_by").prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))).order_by("round")),
             Prefetch("extensions", queryset=Extension.objects.order_by("-requested_at")),
             Prefetch("problem__rechecks", queryset=Recheck.objects.prefetch_related("photos").order_by("-date", "-created_at")),

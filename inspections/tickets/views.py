@@ -302,7 +302,7 @@ def ticket_recheck(request, pk):
 def evidence_download(request, pk):
     """An evidence file, only for users who may see its ticket (uploads are never served directly).
     Photos open in the browser; documents download under their original (Chinese) name."""
-    evidence = get_object_or_404(Evidence.objects.filter(report__ticket__in=access.tickets_visible_to(request.user)), pk=pk)
+    evidence = get_object_or_404(access.evidence_visible_to(request.user), pk=pk)  # a draft's only for its school
     inline = evidence.content_type.startswith("image/")
     response = FileResponse(
         evidence.file.open("rb"), as_attachment=not inline, filename=download_name(evidence.original_name, evidence.content_type),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from inspections.models import Escalation, Problem, Ticket, Visit
+from inspections.models import Escalation, Evidence, Problem, Ticket, TicketReport, Visit
 from schools.models import School, SchoolMembership
 
 from supervision.access.core import (
@@ -42,6 +42,22 @@ def tickets_visible_to(user):
         | _own_work(user)
         | Q(school__in=schools_acted_for_by(user).values("pk"))
     )
+
+
+def reports_read_by(user) -> Q:
+    """Report rounds a user reads, among those of the tickets they see (a filter on ``TicketReport``):
+    every submitted round; a round still being written — its text and its evidence — only by the
+    school writing it. A draft stays the school's own until it is submitted (个人信息保护)."""
+    return Q(submitted_at__isnull=False) | Q(ticket__school__in=schools_acted_for_by(user).values("pk"))
+
+
+def reports_visible_to(user) -> QuerySet[TicketReport]:
+    return TicketReport.objects.filter(ticket__in=tickets_visible_to(user).values("pk")).filter(reports_read_by(user))
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    """Evidence files a user may download: those of the report rounds they read."""
+    return Evidence.objects.filter(report__in=reports_visible_to(user).values("pk"))
 
 
 def _own_work_parts(user) -> list[Q]:

@@ -261,7 +261,10 @@ def more_tickets(world, count: int) -> None:
     Recheck.objects.bulk_create(
         Recheck(problem=p, date=today, mode="on_site", result="not_rectified", by=base.created_by) for p in problems
     )
-    TicketReport.objects.bulk_create(TicketReport(ticket=t, text="整改中", round=1) for t in tickets)
+    TicketReport.objects.bulk_create(  # submitted: every role reads them (a draft is the school's alone)
+        TicketReport(ticket=t, text="整改中", round=1, submitted_on=today, submitted_at=timezone.now(), submitted_by=user)
+        for t in tickets
+    )
     TicketEvent.objects.bulk_create(TicketEvent(ticket=t, action=TicketAction.CREATED, actor=user) for t in tickets)
     Extension.objects.bulk_create(
         Extension(ticket=t, requested_deadline=today + dt.timedelta(days=40), reason="x", requested_by=user) for t in tickets
