@@ -203,6 +203,18 @@ def test_the_neighbouring_countys_admin_gets_404(world, client):
     assert with_key(answer["token"]).get(ZONES).status_code == 200
 
 
+def test_the_admin_lists_and_revokes_a_logins_tokens_through_the_api(world):
+    answer = log_in("director_a", name="手机App")
+    admin = with_key(log_in("admin_a")["token"])
+    url = f"/api/v1/users/{world['director_a'].pk}/tokens/"
+    assert [t["name"] for t in admin.get(url).json()] == ["手机App"]
+    assert admin.post(f"{url}{answer['id']}/revoke/").status_code == 204
+    assert with_key(answer["token"]).get(ZONES).status_code == 401
+    neighbour = with_key(log_in("admin_b")["token"])
+    assert neighbour.get(url).status_code == 404
+    assert neighbour.post(f"{url}{answer['id']}/revoke/").status_code == 404
+
+
 def test_a_director_manages_no_ones_tokens(world, client):
     client.force_login(world["director_a"])
     assert client.get(reverse("accounts:user_tokens", args=[world["school_user_a1"].pk])).status_code == 404
