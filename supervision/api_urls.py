@@ -18,6 +18,7 @@ from reports.dashboard import api as dashboard_api
 from reports.monthly import api as monthly_api
 from schools.api import SchoolViewSet
 
+from .accounts import api as accounts_api
 from .accounts.api import obtain_token
 from .api import OfficeViewSet, SupervisorViewSet, ZoneViewSet
 from .user_api import PasswordChangeView, UserViewSet
@@ -39,7 +40,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 # Apps beyond the monthly loop add their viewsets through their api.register(router).
 for module in (
-    campaigns_api, evaluations_api, surveys_api, cases_api, complaints_api, reports_api, monthly_api, annual_api,
+    accounts_api, campaigns_api, evaluations_api, surveys_api, cases_api, complaints_api, reports_api, monthly_api, annual_api,
     dashboard_api,
 ):
     module.register(router)

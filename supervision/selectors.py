@@ -87,18 +87,8 @@ def zone_detail_context(*, zone: Zone, with_candidates: bool) -> dict:
 
 
 def users_of_offices(*, offices: QuerySet[Office]) -> QuerySet:
-    """Every login belonging to these offices: office roles, supervisors and school contacts."""
-    office_ids = offices.values("pk")
-    return (
-        User.objects.filter(
-            Q(officeuserobjectpermission__content_object__in=office_ids)
-            | Q(supervisor__office__in=office_ids)
-            | Q(schooluserobjectpermission__content_object__office__in=office_ids)
-        )
-        .distinct()
-        .prefetch_related("groups")
-        .order_by("username")
-    )
+    """Every login belonging to these offices (``access.users_in_offices``), with their groups, by login name."""
+    return access.users_in_offices(offices).prefetch_related("groups").order_by("username")
 
 
 def role_labels(user) -> list[str]:

@@ -444,11 +444,11 @@ def zone_delete(*, zone: Zone) -> None:
         raise ValidationError(_("责任区“%(name)s”已有学校隶属或督导记录,不能删除。") % {"name": zone.name}) from exc
 
 
-def _tokens_revoke(user) -> None:
+def _tokens_revoke(user, reason: str) -> None:
     # An API token outlives a password: an admin's reset or a deactivation must stop it too.
-    from rest_framework.authtoken.models import Token
+    from supervision.accounts.services import tokens_revoke_all
 
-    Token.objects.filter(user=user).delete()
+    tokens_revoke_all(user=user, reason=reason)
 
 
 @transaction.atomic
@@ -466,7 +466,7 @@ def user_password_reset(*, user) -> str:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
-    _tokens_revoke(user)
+    _tokens_revoke(user, reason="password_reset")
     return password
 
 
@@ -477,7 +477,7 @@ def user_password_set(*, user, password: str) -> None:
     password_check(password, user=user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    _tokens_revoke(user)
+    _tokens_revoke(user, reason="password_set")
 
 
 @transaction.atomic
@@ -503,7 +503,7 @@ def user_deactivate(*, user, actor=None):
     user.is_active = False
     user.save(update_fields=["is_active"])
     Supervisor.objects.filter(user=user).update(is_active=False)
-    _tokens_revoke(user)
+    _tokens_revoke(user, reason="deactivated")
     return user
 
 

@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -151,6 +150,8 @@ AXES_VERBOSE = False
 # Sessions end after 30 idle minutes and after 12 hours in any case (seconds; supervision.accounts.sessions).
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+# An API token lasts this many days unless its owner asks for fewer (at most 365; supervision.accounts.services).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -285,7 +286,8 @@ if not CELERY_TASK_ALWAYS_EAGER:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call answers 401 with WWW-Authenticate (mobile clients).
-        "rest_framework.authentication.TokenAuthentication",
+        # Named, expiring, revocable tokens (supervision.accounts), still sent as ``Authorization: Token <key>``.
+        "supervision.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -324,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "reports.choices.JobStatus",
         "SubmissionPeriodEnum": "reports.choices.SubmissionPeriod",
         # One line per choices class each app adds (keep each app's lines under its own comment).
+        # accounts
+        "ApiTokenStatusEnum": "supervision.accounts.choices.TokenStatus",
         # monthly_reports
         "ZoneMonthlyReportStatusEnum": "reports.monthly.choices.ZoneMonthlyReportStatus",
         # annual

@@ -9,6 +9,7 @@ password is then set or reset here, like anyone's.
 """
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,6 +20,9 @@ from rest_framework.views import APIView
 from schools.models import School, SchoolUserObjectPermission
 
 from . import access, selectors, services
+from .accounts import selectors as token_selectors
+from .accounts import services as token_services
+from .accounts.api import ApiTokenSerializer
 from .api import ActionInputMixin, ScopedPrimaryKeyRelatedField
 from .choices import Role
 from .filters import UserFilter
@@ -238,6 +242,22 @@ class UserViewSet(ActionInputMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         target = self.get_object()
         password = services.user_password_reset(user=target)
         return Response(PasswordResetSerializer({"username": target.username, "password": password}).data)
+
+    @extend_schema(request=None, responses=ApiTokenSerializer(many=True), summary=_("该用户的API令牌"))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def tokens(self, request, pk=None):
+        target = self.get_object()
+        shown = token_selectors.addresses_shown(viewer=request.user, owner=target)
+        tokens = token_selectors.tokens_of(owner=target)
+        return Response(ApiTokenSerializer(tokens, many=True, context={"addresses_shown": shown}).data)
+
+    @extend_schema(request=None, responses={204: None}, summary=_("撤销该用户的API令牌"))
+    @action(detail=True, methods=["post"], url_path=r"tokens/(?P<token_id>[0-9]+)/revoke")
+    def token_revoke(self, request, pk=None, token_id=None):
+        target = self.get_object()
+        token = get_object_or_404(token_selectors.tokens_of(owner=target), pk=token_id)
+        token_services.token_revoke(token=token, actor=request.user, request=request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PasswordChangeView(APIView):

@@ -15,10 +15,18 @@
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) e.preventDefault();
   });
   document.addEventListener("click", function (e) {
-    var el = e.target.closest ? e.target.closest("[data-confirm-click],[data-print],[data-check-all]") : null;
+    var el = e.target.closest ? e.target.closest("[data-confirm-click],[data-print],[data-check-all],[data-copy]") : null;
     if (!el) return;
     // <button data-confirm-click="…">: ask before this button submits.
     if (el.dataset.confirmClick !== undefined && !window.confirm(el.dataset.confirmClick)) e.preventDefault();
+    // <button data-copy="#field">: copy the field's text (a new API token, shown once).
+    if (el.dataset.copy !== undefined) {
+      var field = document.querySelector(el.dataset.copy);
+      if (field) {
+        field.select();
+        if (navigator.clipboard) navigator.clipboard.writeText(field.value); else document.execCommand("copy");
+      }
+    }
     // <button data-print>: print the page.
     if (el.dataset.print !== undefined) window.print();
     // <button data-check-all="name">: tick every checkbox of that name.

@@ -104,7 +104,7 @@ from .reports import (
     monthly_reports_visible_to,
     zones_led_today_by,
 )
-from .setup import office_parents_managed_by, office_roles_of
+from .setup import api_tokens_managed_by, office_parents_managed_by, office_roles_of, users_in_offices, users_managed_by
 from .subapps import (
     campaign_visits_of_team,
     campaigns_managed_by,
@@ -221,6 +221,9 @@ __all__ = [
     "annual_summaries_editable_by",
     "office_parents_managed_by",
     "office_roles_of",
+    "users_in_offices",
+    "users_managed_by",
+    "api_tokens_managed_by",
     "audit_offices_readable_by",
     "audit_entries_visible_to",
     "may_read_audit",

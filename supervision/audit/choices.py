@@ -14,3 +14,5 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("删除")
     EXPORT = "export", _("导出")
     DOWNLOAD = "download", _("下载")
+    TOKEN_CREATE = "token_create", _("创建API令牌")
+    TOKEN_REVOKE = "token_revoke", _("撤销API令牌")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from inspections.tickets import services as ticket_services
 from inspections.models import Evidence, Ticket
 from reports import submissions
 from reports.models import Job
+from supervision.accounts.services import token_create
 from tests import factories as f
 from tests.inspections.evidence_files import pdf_bytes, upload
 
@@ -25,7 +25,7 @@ BAD_TOKEN = "Token 0123456789abcdef0123456789abcdef01234567"
 
 def with_token(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(owner=user)[1]}")
     return client
 
 

@@ -165,10 +165,12 @@ def office_menu(*, manages_users: bool):
 
 
 def everyone_menu(*, superuser: bool = False, audits: bool = False):
-    # 安全审计 is for office admins, auditors and superusers (supervision/audit/navigation.py).
+    # 安全审计 is for office admins, auditors and superusers (supervision/audit/navigation.py); every
+    # login keeps its own API tokens (supervision/accounts/navigation.py).
     return [("link", *link("消息", "inspections:inbox"))] + (
         [("link", *link("安全审计", "audit:log"))] if audits or superuser else []
-    ) + ([("link", *link("系统管理", "admin:index"))] if superuser else [])
+    ) + [("link", *link("我的API令牌", "accounts:token_list"))] + (
+        [("link", *link("系统管理", "admin:index"))] if superuser else [])
 
 
 # --- Each role's bar -------------------------------------------------------------------------------
