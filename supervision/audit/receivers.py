@@ -13,8 +13,9 @@ from .context import current_request
 
 # The project's apps whose models are audited (create, update, delete with before → after).
 AUDITED_APPS = ("supervision", "schools", "inspections", "reports")
-# Machinery, not records: flood counters, a report job's progress, the inbox's read marks.
-NOT_AUDITED = {"supervision.Throttle", "reports.Job", "inspections.Notification"}
+# Machinery, not records: flood counters, a report job's progress, the inbox's read marks, a password's
+# state (its changes and resets are audited as acts of their own, below).
+NOT_AUDITED = {"supervision.Throttle", "reports.Job", "inspections.Notification", "accounts.PasswordState"}
 # Who may act for whom: a change of these is a permission change (guardian grants, zone assignments).
 PERMISSION_MODELS = {
     "supervision.OfficeUserObjectPermission", "schools.SchoolUserObjectPermission",
