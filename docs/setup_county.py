@@ -144,6 +144,9 @@ class Setup:
         self.initial_password = initial_password
         self.api: Api | None = None  # the county admin's client, once the county exists
         self.office: dict = {}
+        # The admin's password as given to them: a password set by someone else may do nothing but be
+        # changed, so the script works under a password of its own and gives this one back at the end.
+        self.admin_password: str | None = None
 
     # --- logins -------------------------------------------------------------------------------
 
@@ -205,7 +208,22 @@ class Setup:
             self.api = self.city_api.login(admin["username"], password)
         except ApiError as exc:
             raise SystemExit(f"无法以督导室管理员 {admin['username']} 登录:{exc.body}") from None
+        try:
+            self.api.get("offices/")
+        except ApiError as exc:
+            if exc.status != 403 or (exc.body or {}).get("code") != "password_change_required":
+                raise
+            self.api.post("auth/password/", {"old_password": password, "new_password": new_password()})
+            self.admin_password = password
         self.office = office
+
+    def admin_password_give_back(self) -> None:
+        """The admin's own password again, still to be changed at their first login."""
+        if self.admin_password is None:
+            return
+        username = self.data["admin"]["username"]
+        self.api.post(f"users/{self._user(username)['id']}/password/", {"password": self.admin_password})
+        say("密码", f"管理员 {username} 仍使用初始密码,首次登录时须修改")
 
     def director(self) -> None:
         self.login_for(self.data["director"], role="director", who="主任", office=self.office["id"])
@@ -330,15 +348,18 @@ class Setup:
 
     def run(self) -> None:
         self.county()
-        self.director()
-        zones = self.zones()
-        supervisors = self.supervisors()
-        schools = self.schools(zones)
-        self.staff_zones(zones, supervisors)
-        self.contacts(schools)
-        self.plan()
-        self.survey(schools)
-        self.evaluation(schools)
+        try:
+            self.director()
+            zones = self.zones()
+            supervisors = self.supervisors()
+            schools = self.schools(zones)
+            self.staff_zones(zones, supervisors)
+            self.contacts(schools)
+            self.plan()
+            self.survey(schools)
+            self.evaluation(schools)
+        finally:
+            self.admin_password_give_back()
         print(f"完成:{self.office['name']} 已可使用。", flush=True)
 
 

@@ -148,7 +148,10 @@ class OfficeUserForm(OfficeChoiceMixin, forms.Form):
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = ["name", "address", "phone", "email", "late_entry_months"]
+        fields = ["name", "address", "phone", "email", "late_entry_months", "password_max_age_days", "require_2fa_for_staff"]
+
+    def clean_password_max_age_days(self):
+        return self.cleaned_data.get("password_max_age_days") or 0  # blank: never expires
 
 
 def add_service_errors(form: forms.Form, exc) -> None:

@@ -34,6 +34,15 @@ class Office(models.Model):
         _("补填期限(月)"), default=1, validators=[MaxValueValidator(12)],
         help_text=_("责任督学可补填本月及之前几个月的督导记录;更早的记录由有“补录”权限的人员录入。"),
     )
+    # 等保 2.0 三级 身份鉴别: passwords changed regularly, a second factor for the office's staff.
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("密码有效期(天)"), default=0, blank=True, validators=[MaxValueValidator(3650)],
+        help_text=_("本督导室用户的密码超过这么多天未修改即过期，登录后须先修改；0 或不填表示不过期。"),
+    )
+    require_2fa_for_staff = models.BooleanField(
+        _("管理员和主任须使用动态口令"), default=False,
+        help_text=_("勾选后，本督导室的管理员和主任登录时除密码外还须输入手机验证器上的动态口令。"),
+    )
 
     class Meta:
         verbose_name = _("督导室")

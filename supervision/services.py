@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from schools.models import School
 
 from . import clock
+from .accounts.services import password_expiry_refresh, password_state_mark
 from .access import ACT_FOR_SCHOOL, BACKFILL, ROLE_OFFICE_PERMS, office_roles_of
 from .choices import OfficeLevel, Role, SupervisorKind, ZoneCategory
 from .models import Office, OfficeUserObjectPermission, Supervisor, Zone, ZoneAssignment
@@ -186,6 +187,8 @@ def office_user_create(
         password_check(password, user=User(username=username, first_name=name, email=email))
     user = User.objects.create_user(username=username, password=password or None, first_name=name, email=email)
     role_grant(user=user, role=role, office=office, school=school)
+    if password:  # chosen by the admin: the user picks their own at the first login
+        password_state_mark(user=user, by_self=False)
     return user
 
 
@@ -244,6 +247,7 @@ def supervisor_save(
     if supervisor is not None and supervisor.office_id != office.pk:
         raise ValidationError(_("手机号 %(phone)s 已登记为其他督导室的督学。") % {"phone": phone})
     login_name = login_name_check(username, user=supervisor.user if supervisor else None) if (username or "").strip() else ""
+    created_with_password = supervisor is None and bool(password)
     if supervisor is None:
         user = User.objects.create_user(username=login_name or supervisor_login_name(office), password=password,
                                         first_name=name)
@@ -272,6 +276,8 @@ def supervisor_save(
         user.save(update_fields=["first_name", "is_active", "username"])
     if encoded is not None:
         _photo_store(supervisor, encoded)
+    if created_with_password:  # given by the roster: the supervisor picks their own at the first login
+        password_state_mark(user=user, by_self=False)
     return supervisor
 
 
@@ -454,7 +460,7 @@ def _tokens_revoke(user, reason: str) -> None:
 @transaction.atomic
 def user_password_reset(*, user) -> str:
     """Give a user a new temporary password (shown once to the admin, who passes it on). The
-    user's API token stops working."""
+    user's API token stops working; at the next login they must choose their own."""
     import secrets
 
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -467,30 +473,37 @@ def user_password_reset(*, user) -> str:
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
     _tokens_revoke(user, reason="password_reset")
+    password_state_mark(user=user, by_self=False)
     return password
 
 
 @transaction.atomic
 def user_password_set(*, user, password: str) -> None:
     """The admin sets a user's password (an initial one, or a new one agreed with them); it must pass
-    the password rules. The user's API token stops working."""
+    the password rules. The user's API token stops working; at the next login they choose their own."""
     password_check(password, user=user)
     user.set_password(password)
     user.save(update_fields=["password"])
     _tokens_revoke(user, reason="password_set")
+    password_state_mark(user=user, by_self=False)
 
 
 @transaction.atomic
-def user_password_change(*, user, old_password: str, new_password: str) -> None:
-    """A user changes their own password: the old one first, then a new one that passes the rules."""
+def user_password_change(*, user, old_password: str, new_password: str):
+    """A user changes their own password: the old one first, then a new one that passes the rules —
+    and not the same again (a forced or expired password must really change). Returns its
+    PasswordState: nothing more to change, the office's 密码有效期 counting from now."""
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": _("原密码不正确。")})
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.messages}) from None
+    if new_password == old_password:
+        raise ValidationError({"new_password": _("新密码不能与原密码相同。")})
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    return password_state_mark(user=user, by_self=True)
 
 
 @transaction.atomic
@@ -510,7 +523,7 @@ def user_deactivate(*, user, actor=None):
 # --- Offices ---------------------------------------------------------------------------------------
 
 OFFICE_CONTACT_FIELDS = ("name", "address", "phone", "email")
-OFFICE_SETTING_FIELDS = (*OFFICE_CONTACT_FIELDS, "late_entry_months")
+OFFICE_SETTING_FIELDS = (*OFFICE_CONTACT_FIELDS, "late_entry_months", "password_max_age_days", "require_2fa_for_staff")
 
 
 def _level_rank(level: str) -> int:
@@ -562,14 +575,23 @@ def office_create(
 
 @transaction.atomic
 def office_update(
-    *, office: Office, name: str, address: str, phone: str, email: str, late_entry_months: int | None = None
+    *, office: Office, name: str, address: str, phone: str, email: str, late_entry_months: int | None = None,
+    password_max_age_days: int | None = None, require_2fa_for_staff: bool | None = None,
 ) -> Office:
-    """An office's own admin keeps its name and contact details (地址、电话、邮箱) and how far back its
-    supervisors may still enter a record (补填期限: this month and 0–12 months before it); its level,
-    parent and 行政区划代码 are fixed once it exists."""
+    """An office's own admin keeps its name and contact details (地址、电话、邮箱), how far back its
+    supervisors may still enter a record (补填期限: this month and 0–12 months before it) and its sign-in
+    rules (密码有效期 in days, 0 = never; 动态口令 for its admins and directors); its level, parent and
+    行政区划代码 are fixed once it exists. A new 密码有效期 applies at once to every login of the office."""
     office.name, office.address, office.phone, office.email = (name or "").strip(), address, phone, email
     if late_entry_months is not None:
         office.late_entry_months = late_entry_months
+    max_age_before = Office.objects.filter(pk=office.pk).values_list("password_max_age_days", flat=True).first()
+    if password_max_age_days is not None:
+        office.password_max_age_days = password_max_age_days
+    if require_2fa_for_staff is not None:
+        office.require_2fa_for_staff = require_2fa_for_staff
     office.full_clean(validate_unique=False)
     office.save(update_fields=list(OFFICE_SETTING_FIELDS))
+    if office.password_max_age_days != max_age_before:
+        password_expiry_refresh(office=office)
     return office

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    # 二次验证 (动态口令, TOTP) for office staff: supervision.accounts.gate.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "supervision",
     "supervision.accounts",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "supervision.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "supervision.accounts.sessions.SessionTimeoutMiddleware",
+    # After login, before anything else: a password to change, a 动态口令 to enter (supervision.accounts.gate).
+    "supervision.accounts.gate.GateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused for lockout into the Chinese lockout page (supervision.accounts).
     "axes.middleware.AxesMiddleware",
@@ -146,6 +151,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "supervision.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "supervision.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# A wrong 动态口令 counts as a failed login (supervision.accounts.gate); the code itself is not kept.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# The name the phone's authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "教育督导系统"
 
 # Sessions end after 30 idle minutes and after 12 hours in any case (seconds; supervision.accounts.sessions).
 SESSION_IDLE_TIMEOUT = 30 * 60
@@ -286,8 +295,9 @@ if not CELERY_TASK_ALWAYS_EAGER:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call answers 401 with WWW-Authenticate (mobile clients).
-        # Named, expiring, revocable tokens (supervision.accounts), still sent as ``Authorization: Token <key>``.
-        "supervision.accounts.authentication.ApiTokenAuthentication",
+        # Named, expiring, revocable tokens (supervision.accounts), still sent as ``Authorization: Token <key>``;
+        # the token's login is refused (403) while its password must be changed (supervision.accounts.gate).
+        "supervision.accounts.gate.GatedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,8 +9,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Ours first: /accounts/password_change/ is our page (it settles what the login owes).
     path("accounts/", include("supervision.accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("supervision.org_urls")),
     path("schools/", include("schools.urls")),

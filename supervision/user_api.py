@@ -23,6 +23,7 @@ from . import access, selectors, services
 from .accounts import selectors as token_selectors
 from .accounts import services as token_services
 from .accounts.api import ApiTokenSerializer
+from .accounts import gate
 from .api import ActionInputMixin, ScopedPrimaryKeyRelatedField
 from .choices import Role
 from .filters import UserFilter
@@ -271,7 +272,8 @@ class PasswordChangeView(APIView):
     def post(self, request):
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_password_change(user=request.user, **serializer.validated_data)
-        if request.auth is None:  # logged in with the browser session: keep it
+        state = services.user_password_change(user=request.user, **serializer.validated_data)
+        if request.auth is None:  # logged in with the browser session: keep it, nothing more owed
             update_session_auth_hash(request, request.user)
+            gate.password_changed(request, state)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from supervision.choices import Role
 from tests import factories as f
+from tests.api_support import first_token_login
 from tests.reports.pdf_tools import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-12-10 10:00")]
@@ -113,7 +114,7 @@ def office_year(world, django_capture_on_commit_callbacks):
         "name": "清河县人民政府教育督导室", "level": "county", "parent": world["city"].pk, "division_code": "220599",
         "admin": {"username": "qinghe_admin", "name": "周敏", "password": PASSWORD},
     }, format="json"))
-    admin = login("qinghe_admin")
+    admin = first_token_login("qinghe_admin", PASSWORD)  # given by the city: changed first
     office = county["id"]
 
     zones = {
@@ -205,7 +206,7 @@ def office_year(world, django_capture_on_commit_callbacks):
     # December: 王一 enters his own visit (he is within the office's late-entry window).
     wang = ok(admin.get(f"{API}users/", {"username": "13800000001"}))["results"][0]["id"]
     ok(admin.post(f"{API}users/{wang}/password/", {"password": PASSWORD}, format="json"), (200, 204))
-    visit("城关一小", D(12, 3), ["王一"], client=login("13800000001"))
+    visit("城关一小", D(12, 3), ["王一"], client=first_token_login("13800000001", PASSWORD))
 
     tickets = {
         row["problem"]["description"][2:]: row["id"]

@@ -14,6 +14,7 @@ from reports.annual.selectors import annual_figures
 from reports.monthly.models import ZoneMonthlyReport
 from schools.models import School
 from supervision import clock
+from supervision.accounts.models import PasswordState
 from supervision.choices import Role
 from supervision.models import Office, Supervisor, Zone
 
@@ -83,6 +84,8 @@ def test_the_demo_is_as_full_on_2_january_as_on_2_december(client, instant):
     assert fig.tickets_closed > 0 and fig.closed_late > 0 and fig.overdue_open > 0
     assert fig.monthly_summaries >= 12 * 6 and fig.reports_submitted >= 0
     assert AnnualSummary.objects.filter(office=county, year=last, zone=None, until=dt.date(last, 12, 31)).exists()
+    # No demo login owes a new password: the demo is used with Demo@2026 as it is.
+    assert not PasswordState.objects.filter(must_change=True).exists()
     client.login(username="director", password="Demo@2026")
     page = client.get(reverse("annual:summary", args=[county.pk, last])).content.decode()
     assert f"入校督导共{fig.person_visits}人次,督导学校{fig.school_visits}校次" in page

@@ -58,6 +58,17 @@ def offices_with_perm(user, codename: str) -> QuerySet[Office]:
     )
 
 
+def offices_staffed_by(user) -> QuerySet[Office]:
+    """Offices the user holds a staff role on themself (督导室管理员 or 主任), not a superuser's reach:
+    these offices' security settings (二次验证) bind them."""
+    if not user.is_authenticated:
+        return Office.objects.none()
+    return Office.objects.filter(
+        officeuserobjectpermission__user=user,
+        officeuserobjectpermission__permission__codename__in=(MANAGE, DIRECT),
+    ).distinct()
+
+
 def subtree(granted: QuerySet[Office]) -> QuerySet[Office]:
     # Offices nest at most province > city > county, so three levels reach every descendant.
     ids = granted.values("pk")

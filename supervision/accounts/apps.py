@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import navigation, sessions
+        from . import gate, navigation, sessions
 
         navigation.register()
         user_logged_in.connect(sessions.stamp_login, dispatch_uid="accounts.stamp_login")
+        user_logged_in.connect(gate.on_login, dispatch_uid="accounts.gate")

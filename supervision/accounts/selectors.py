@@ -10,7 +10,7 @@ from .models import ApiToken, key_hash
 
 def token_by_key(key: str) -> ApiToken | None:
     """The token a client sent (live or not: the caller says why it is refused), with its owner."""
-    return ApiToken.objects.select_related("owner").filter(key_hash=key_hash(key)).first()
+    return ApiToken.objects.select_related("owner", "owner__password_state").filter(key_hash=key_hash(key)).first()
 
 
 def tokens_of(*, owner) -> QuerySet[ApiToken]:

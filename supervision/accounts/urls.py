@@ -11,4 +11,10 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/<int:user_pk>/tokens/", views.user_tokens, name="user_tokens"),
     path("users/<int:user_pk>/tokens/<int:pk>/revoke/", views.user_token_revoke, name="user_token_revoke"),
+    path("me/", views.account, name="account"),
+    # Django's own password_change/ address, served here (the root URLs list these first).
+    path("password_change/", views.password_change, name="password_change"),
+    path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("otp/verify/", views.otp_verify, name="otp_verify"),
+    path("otp/remove/", views.otp_remove, name="otp_remove"),
 ]

@@ -8,6 +8,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("退出登录")
     PASSWORD_CHANGE = "password_change", _("修改密码")
     PASSWORD_RESET = "password_reset", _("重置密码")
+    OTP_ENROL = "otp_enrol", _("绑定动态口令")
+    OTP_REMOVE = "otp_remove", _("解绑动态口令")
     PERMISSION_CHANGE = "permission_change", _("权限变更")
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

@@ -14,8 +14,10 @@ from .context import current_request
 # The project's apps whose models are audited (create, update, delete with before → after).
 AUDITED_APPS = ("supervision", "schools", "inspections", "reports")
 # Machinery, not records: flood counters, a report job's progress, the inbox's read marks; API tokens
-# are recorded as their own acts (created, revoked), never their hash or each use.
-NOT_AUDITED = {"supervision.Throttle", "reports.Job", "inspections.Notification", "accounts.ApiToken"}
+# are recorded as their own acts (created, revoked), never their hash or each use; a password's state
+# (its changes and resets are audited as acts of their own, below).
+NOT_AUDITED = {"supervision.Throttle", "reports.Job", "inspections.Notification", "accounts.ApiToken",
+               "accounts.PasswordState"}
 # Who may act for whom: a change of these is a permission change (guardian grants, zone assignments).
 PERMISSION_MODELS = {
     "supervision.OfficeUserObjectPermission", "schools.SchoolUserObjectPermission",

@@ -79,7 +79,7 @@ def test_ticket_evidence_downloads_with_a_token_for_whoever_sees_the_ticket(worl
     ticket = Ticket.objects.filter(problem__visit=visit).get()
     ticket_services.ticket_report_save(
         ticket=ticket, actor=world["school_user_a1"], text="已整改。",
-        uploads=[upload("整改报告.pdf", pdf_bytes(), "application/pdf")],
+        uploads=[upload("整改报告.pdf", pdf_bytes(), "application/pdf")], submit=True,  # a draft is the school's alone
     )
     url = reverse("inspections:evidence_download", args=[Evidence.objects.get().pk])
 

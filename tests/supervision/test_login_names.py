@@ -71,7 +71,7 @@ def test_the_migration_gives_phone_logins_a_name_of_their_own(world):
     supervisor.user.save(update_fields=["username"])
     other = world["sup_a2"]  # a login already named otherwise is left alone
     kept = other.user.username
-    importlib.import_module("supervision.migrations.0007_supervisor_login_names").rename(apps, None)
+    importlib.import_module("supervision.migrations.0008_supervisor_login_names").rename(apps, None)
     supervisor.user.refresh_from_db()
     other.user.refresh_from_db()
     assert supervisor.user.username == "dx220524001" and other.user.username == kept

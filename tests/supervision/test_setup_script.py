@@ -16,7 +16,7 @@ from schools.models import School
 from supervision.choices import OfficeLevel, Role
 from supervision.models import Office, Zone, ZoneAssignment
 from tests import factories as f
-from tests.api_support import token_login
+from tests.api_support import first_token_login, token_login
 
 SCRIPT = Path(settings.BASE_DIR) / "docs" / "setup_county.py"
 INITIAL = "Qinghe-Duxue-2026"
@@ -72,8 +72,19 @@ def test_a_city_admin_sets_up_a_county_with_the_script_and_every_login_sees_its_
     assert (rnd.name, sorted(rnd.entries.values_list("school__name", flat=True))) == (
         "2026年幼儿园办园行为督导评估", ["清河县实验幼儿园", "清河镇中心幼儿园"])
 
+    # Run again: everything is found, nothing is created twice.
+    again = run_setup(live_server)
+    assert "[创建]" not in again, again
+    assert "[已存在] 督导室 清河县人民政府教育督导室(990581)" in again
+    assert (Office.objects.count(), Zone.objects.count(), School.objects.count(), Survey.objects.count(),
+            Round.objects.count(), survey.links.count()) == (4, 3, 7, 1, 1, 6)
+    assert f.User.objects.count() == 8
+
+    # Every login it made got the initial password from someone else: it is changed first.
+    assert token_login("qinghe_admin", INITIAL).get("/api/v1/users/").json()["code"] == "password_change_required"
+
     # The director reads the whole county and nothing else, and manages no logins.
-    director = token_login("qinghe_director", INITIAL)
+    director = first_token_login("qinghe_director", INITIAL)
     assert names(director, "/api/v1/offices/") == ["清河县人民政府教育督导室"]
     assert names(director, "/api/v1/zones/") == ["乡镇学校责任区", "城区学校责任区", "幼儿园责任区"]
     assert director.get("/api/v1/schools/").json()["count"] == 6
@@ -84,25 +95,18 @@ def test_a_city_admin_sets_up_a_county_with_the_script_and_every_login_sees_its_
     assert (round_row["name"], round_row["schools"]) == ("2026年幼儿园办园行为督导评估", 2)
     assert director.get("/api/v1/users/").json()["results"] == []
     # The county admin manages every login the script made.
-    admin = token_login("qinghe_admin", INITIAL)
+    admin = first_token_login("qinghe_admin", INITIAL)
     logins = {row["username"] for row in admin.get("/api/v1/users/").json()["results"]}
     assert logins == {"qinghe_admin", "qinghe_director", "qh_yixiao", "qh_shiyou",
                       "liuzhiqiang", "sunli", "wuhaiyan"}  # supervisors: never the plaque's phone
     # A school contact sees only its school; a supervisor only the schools of their zones.
-    contact = token_login("qh_yixiao", INITIAL)
+    contact = first_token_login("qh_yixiao", INITIAL)
     assert names(contact, "/api/v1/schools/") == ["清河县第一小学"]
     assert [s["title"] for s in contact.get("/api/v1/surveys/").json()["results"]] == ["家长满意度调查问卷"]
-    supervisor = token_login("liuzhiqiang", INITIAL)
+    supervisor = first_token_login("liuzhiqiang", INITIAL)
     assert names(supervisor, "/api/v1/schools/") == ["清河县第一中学", "清河县第一小学"]
     assert names(supervisor, "/api/v1/zones/") == ["城区学校责任区"]
     # The city's admin now reads the new county beside the neighbour.
     city_admin = token_login("city_admin", f.PASSWORD)
     assert "清河县人民政府教育督导室" in names(city_admin, "/api/v1/offices/")
 
-    # Run again: everything is found, nothing is created twice.
-    again = run_setup(live_server)
-    assert "[创建]" not in again, again
-    assert "[已存在] 督导室 清河县人民政府教育督导室(990581)" in again
-    assert (Office.objects.count(), Zone.objects.count(), School.objects.count(), Survey.objects.count(),
-            Round.objects.count(), survey.links.count()) == (4, 3, 7, 1, 1, 6)
-    assert f.User.objects.count() == 8

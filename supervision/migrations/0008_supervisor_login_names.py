@@ -23,5 +23,5 @@ def rename(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0006_dated_required"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("supervision", "0007_office_password_max_age_days_and_more"), ("auth", "0012_alter_user_first_name_max_length")]
     operations = [migrations.RunPython(rename, migrations.RunPython.noop)]
