@@ -61,9 +61,22 @@ def _needs_login(operation: dict) -> bool:
     return {} not in operation.get("security", [{}])
 
 
+def _blank_emails(schemas: dict) -> None:
+    """Every e-mail the API shows may be blank (Office.email and User.email are ``blank=True``):
+    a shown ``format: email`` also takes ""."""
+    for component in schemas.values():
+        for prop in component.get("properties", {}).values():
+            if prop.get("format") == "email" and prop.get("readOnly"):
+                del prop["format"]
+                prop["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
+
+
 def document_errors(result, generator, request, public):
-    """POSTPROCESSING_HOOKS: the error answers of every operation; an answer a view documents itself wins."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    """POSTPROCESSING_HOOKS: the error answers of every operation; an answer a view documents itself
+    stays, and a 400 of its own may still be a field error of its input (the view's serializer)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(COMPONENTS)
+    _blank_emails(schemas)
     for path, item in result.get("paths", {}).items():
         for method, operation in item.items():
             if method not in METHODS:
@@ -74,6 +87,9 @@ def document_errors(result, generator, request, public):
             if path in LOCKOUT_PATHS:
                 errors["429"] = LOCKED
             responses = operation.setdefault("responses", {})
+            own = responses.get("400", {}).get("content", {}).get("application/json")
+            if own and "schema" in own:
+                own["schema"] = {"anyOf": [own["schema"], {"$ref": "#/components/schemas/ValidationErrors"}]}
             for code, (description, component) in errors.items():
                 responses.setdefault(code, _response(description, component))
     return result
