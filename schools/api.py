@@ -127,7 +127,8 @@ class SchoolViewSet(ScopedViewSet):
         return Response(self.get_serializer(self.reread(school)).data)
 
     @extend_schema(responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Every period in one answer (a school has a handful): a plain list, as the schema says.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """The school's memberships, oldest first: which office and zone, from when until when."""
         school = self.get_object()

@@ -375,7 +375,8 @@ class ZoneViewSet(mixins.DestroyModelMixin, ScopedViewSet):
         return self._zone_response(zone)
 
     @extend_schema(responses=AssignmentPeriodSerializer(many=True), summary=_("责任督学任职记录"))
-    @action(detail=True, methods=["get"])
+    # Every period in one answer: a plain list, as the schema says.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """Who was responsible for the zone when (every period, oldest first)."""
         zone = self.get_object()

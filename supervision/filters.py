@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import calendar, clock
@@ -73,15 +72,22 @@ class UserFilter(StrictFilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value))
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number: an id, a year, a month."""
-
-    field_class = forms.IntegerField
-
-
 # The largest id a database column holds (bigint): a longer number is no id, not an overflow (500).
 LARGEST_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -LARGEST_ID)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": -LARGEST_ID, "maximum": LARGEST_ID})
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: an id (a 20-digit one is a clear 400, not an overflow in the database)."""
+
+    field_class = IdField
 
 
 def whole_number(value) -> int | None:

@@ -320,6 +320,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation's error answers and their bodies (supervision/openapi.py); the enum hook stays.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "supervision.openapi.document_errors",
+    ],
     # Two models have a "kind" field with different choices: name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "SchoolKindEnum": "schools.choices.SchoolKind",

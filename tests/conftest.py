@@ -86,6 +86,11 @@ def world(db):
     County A: zone A1 (schools a1, a2; supervisor sup_a1 lead), zone A2 (school a3; sup_a2),
     school a4 not in a zone. County B: zone B1 (school b1; sup_b1).
     """
+    return world_build()
+
+
+def world_build() -> dict:
+    """The ``world`` fixture's objects (a module-scoped fixture builds them once, see tests/test_api_fuzz.py)."""
     province = f.OfficeFactory(name="吉林省人民政府教育督导室", level=OfficeLevel.PROVINCE, division_code="220000")
     city = f.OfficeFactory(name="通化市人民政府教育督导室", level=OfficeLevel.CITY, parent=province, division_code="220500")
     county_a = f.OfficeFactory(name="柳河县人民政府教育督导室", parent=city, division_code="220524")

@@ -67,8 +67,8 @@ class CaseSerializer(serializers.Serializer):
     body = serializers.CharField(required=False, allow_blank=True, help_text="HTML; cleaned on the server (nh3).")
     status = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    submitted_at = serializers.DateTimeField(read_only=True)
-    recommended_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)  # a draft was never submitted
+    recommended_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
     attachments = CaseAttachmentSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)

@@ -44,6 +44,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
     photo_url = serializers.SerializerMethodField()
     ticket = serializers.IntegerField(source="problem.ticket.pk", read_only=True, allow_null=True, default=None)
     events = ComplaintEventSerializer(many=True, read_only=True)
+    # Blank until the complaint is verified.
+    verify_method = serializers.ChoiceField(choices=VerifyMethod.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint

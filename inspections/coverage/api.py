@@ -143,7 +143,7 @@ class RateSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     visited = serializers.IntegerField()
     not_visited = serializers.IntegerField()
-    rate = serializers.IntegerField(help_text=_("覆盖率(百分比)。"))
+    rate = serializers.IntegerField(allow_null=True, help_text=_("覆盖率(百分比);没有应督导的学校时为空。"))
 
 
 class ZoneCoverageSerializer(RateSerializer):

@@ -11,6 +11,7 @@ from supervision import access, clock
 from supervision.models import Supervisor
 
 from supervision import calendar
+from supervision.filters import year_error
 from inspections.models import MonthlySummary
 
 
@@ -25,6 +26,8 @@ def monthly_summary_save(
     from inspections.coverage.selectors import monthly_summary_figures
 
     today = clock.today()
+    if message := year_error(year):  # the one year rule: 0 or 10000 is a clear error, never a 500
+        raise ValidationError({"year": message})
     if calendar.is_future_month(year, month, today):
         raise ValidationError(_("不能填写未来月份的总结。"))
     if submit:

@@ -22,7 +22,7 @@ from .services import annual_summary_save
 
 class AnnualSummarySerializer(serializers.ModelSerializer):
     office_name = serializers.CharField(source="office.name", read_only=True)
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None)
+    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AnnualSummary

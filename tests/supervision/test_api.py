@@ -553,6 +553,23 @@ def test_schema_is_served_and_describes_the_zone_actions(client):
     assert "ZoneSupervisors" in schema["components"]["schemas"]
 
 
+def test_schema_documents_every_operations_errors_with_the_body_the_api_answers(world):
+    schema = api_as(world, "admin_a").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    assert len(operations) > 100
+    for path, method, op in operations:
+        codes = set(op["responses"])
+        assert {"400", "404", "500"} <= codes, (path, method)
+        if path != "/api/v1/auth/token/":
+            assert {"401", "403"} <= codes, (path, method)
+    assert "429" in schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    # The documented bodies are the real ones: a 404 and a 401 carry "detail", a 500 its error_id.
+    assert schema["components"]["schemas"]["ErrorDetail"]["required"] == ["detail"]
+    assert schema["components"]["schemas"]["ServerError"]["required"] == ["detail", "error_id"]
+    assert set(api_as(world, "admin_a").get("/api/v1/zones/999999/").json()) == {"detail"}
+    assert set(api_as(world, "anonymous").get("/api/v1/zones/").json()) == {"detail"}
+
+
 # The writes a migration script needs, each with the body it takes (drf-spectacular component name).
 WRITES = [
     ("/api/v1/offices/", "post", "OfficeCreate"),

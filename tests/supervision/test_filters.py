@@ -88,3 +88,19 @@ def test_whole_number_reads_only_ascii_digits_an_id_can_hold(text, number):
 @pytest.mark.parametrize("url", ["/api/v1/evaluation-entries/?round=²", "/api/v1/evaluation-entries/?round=99999999999999999999"])
 def test_evaluation_entries_with_a_unicode_digit_round_answer_not_500(world, url):
     assert api_as(world, "admin_a").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("param", ["school", "zone", "supervisor"])
+def test_api_list_with_an_id_no_column_can_hold_answers_400_not_500(world, param):
+    # Schemathesis sent ?school=96455503261550012952567873536: the database overflowed (500).
+    response = api_as(world, "admin_a").get(f"/api/v1/visits/?{param}=96455503261550012952567873536")
+    assert response.status_code == 400
+    assert param in response.json()
+
+
+def test_a_monthly_summary_of_year_0_is_refused_with_the_year_rule_not_saved_then_500(world):
+    # Schemathesis: POST {"year": 0, "month": 1} as a supervisor saved the summary, then answered 500.
+    response = api_as(world, "sup_a1").post("/api/v1/monthly-summaries/", {"year": 0, "month": 1}, format="json")
+    assert response.status_code == 400
+    assert "年度应在" in response.json()["year"][0]
+    assert not world["sup_a1"].monthly_summaries.exists()
