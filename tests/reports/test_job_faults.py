@@ -7,7 +7,6 @@ import pytest
 from reports.choices import JobKind, JobStatus
 from reports.services import job_start, job_waits_for_broker
 from tests.celery_fixtures import celery_configured
-from tests.redis_server import private_redis  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

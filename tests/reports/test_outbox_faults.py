@@ -22,7 +22,6 @@ from reports.models import Job
 from reports.services import job_start, jobs_sweep_dead
 from supervision.models import OutboxMessage
 from tests.celery_fixtures import celery_configured, worker_on
-from tests.redis_server import private_redis  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
