@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import threading
 from contextlib import contextmanager
-from functools import partial
 
 from django.conf import settings
 
@@ -20,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from supervision import clock, queue
+from supervision import clock, outbox
 from supervision.models import Office
 from supervision.site import serving, site_url
 
@@ -30,6 +29,9 @@ from .registry import ProgressCallback, job_spec, sha256_of
 
 logger = logging.getLogger(__name__)
 
+JOB_TASK = "reports.job_run"
+
+
 def office_staff_may_start(user, office: Office, params: dict) -> bool:
     """Default: the office's own admins and director start its jobs (not higher offices)."""
     from .selectors import offices_starting_jobs_for
@@ -38,20 +40,6 @@ def office_staff_may_start(user, office: Office, params: dict) -> bool:
 
 
 # --- Services --------------------------------------------------------------------------------------
-
-
-def _enqueue(job_id: int) -> None:
-    try:
-        queue.enqueue("reports.job_run", job_id)
-    except Exception:  # noqa: BLE001
-        # The broker is down, or (eager Celery, the development default) the task failed and will
-        # not be retried: either way nothing will run this job again, so it must not stay queued.
-        logger.exception("report job %s could not be run", job_id)
-        now = clock.now()
-        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES, attempts=0).update(
-            status=JobStatus.FAILED, error=_("任务队列不可用，请稍后重试。"), finished_at=now
-        )
-        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES).update(status=JobStatus.FAILED, finished_at=now)
 
 
 @transaction.atomic
@@ -92,7 +80,7 @@ def job_start(*, kind: str, office: Office, params: dict | None, user) -> Job:
         data_fingerprint=fingerprint,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(partial(_enqueue, job.pk))
+    outbox.enqueue(JOB_TASK, job.pk)
     return job
 
 
@@ -197,6 +185,11 @@ def _job_record_failure(*, job: Job, exc: Exception, final_attempt: bool) -> Non
     Job.objects.filter(pk=job.pk).update(
         status=status, error=error, finished_at=clock.now() if final_attempt else None
     )
+
+
+def job_waits_for_broker(job: Job) -> bool:
+    """A queued job whose task could not be handed to the worker yet (the broker was down)."""
+    return job.status == JobStatus.QUEUED and outbox.is_waiting(JOB_TASK, job.pk)
 
 
 def job_describe(job: Job) -> str:

@@ -20,9 +20,9 @@ from . import services
     ignore_result=True,  # the Job row is the result
 )
 def job_run_task(self, job_id: int) -> None:
-    services.job_run(
-        job_id=job_id, final_attempt=self.request.retries >= self.max_retries, worker=self.request.hostname or ""
-    )
+    # In-process (eager) nothing retries later: the first failure is the last one.
+    final_attempt = self.request.is_eager or self.request.retries >= self.max_retries
+    services.job_run(job_id=job_id, final_attempt=final_attempt, worker=self.request.hostname or "")
 
 
 @shared_task(name="reports.jobs_sweep_dead", ignore_result=True)

@@ -29,6 +29,7 @@ def job_detail(request, pk):
     context = {
         "job": job,
         "title": services.job_describe(job),
+        "waits_for_broker": services.job_waits_for_broker(job),
         "can_restart": job.status == JobStatus.FAILED
         and services.job_may_start(user=request.user, kind=job.kind, office=job.office, params=job.params),
     }

@@ -180,3 +180,27 @@ class Throttle(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_throttle_row_per_window")]
         indexes = [models.Index(fields=["window_start"])]
+
+
+class OutboxMessage(models.Model):
+    """A task for the worker, written in the same transaction as the change that causes it (the
+    transactional outbox): a broker that is down when the change commits loses nothing — the row
+    stays unsent and ``supervision.outbox.drain`` sends it once the broker is back. See
+    supervision/outbox.py."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        ordering = ["pk"]
+        # The drain reads only the unsent rows, oldest first.
+        indexes = [models.Index(fields=["id"], condition=models.Q(sent_at=None), name="outbox_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.task}{self.args}"

@@ -116,6 +116,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A kept connection that PostgreSQL dropped (restart, failover, pg_terminate_backend) is checked
+    # before a request's first query and replaced, instead of failing that request with a 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,6 +290,9 @@ WORKER_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "supervision.worker_heartbeat", "schedule": 60.0},
     # Report jobs whose worker died (no heartbeat) are marked failed, so 重新生成 can start them anew.
     "report-jobs-sweep-dead": {"task": "reports.jobs_sweep_dead", "schedule": crontab(minute="*")},
+    # The outbox: tasks the broker refused when asked for are sent once it is back (supervision/outbox.py;
+    # in-process a task runs at commit, so there is nothing a broker could have refused).
+    "outbox-drain": {"task": "supervision.outbox_drain", "schedule": 60.0},
 }
 if not CELERY_TASK_ALWAYS_EAGER:
     CELERY_BEAT_SCHEDULE.update(WORKER_BEAT_SCHEDULE)

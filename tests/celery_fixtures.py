@@ -63,19 +63,19 @@ def celery_configured(**overrides):
         _reset_connections()
 
 
-@pytest.fixture
-def celery_worker():
-    """Point the project's Celery app at Redis, not eager, and run a worker thread for the test."""
-    _require_redis(CELERY_TEST_REDIS_URL)
+@contextlib.contextmanager
+def worker_on(url: str, queue: str | None = None):
+    """The project's Celery app pointed at the Redis ``url``, not eager, with a worker thread
+    consuming ``queue`` (by default one of its own) while the block runs."""
     signals.task_postrun.connect(_close_worker_db_connections, dispatch_uid="tests-close-worker-db", weak=False)
     connection_created.connect(_sqlite_read_uncommitted, dispatch_uid="tests-sqlite-read-uncommitted", weak=False)
     _sqlite_read_uncommitted(connection)  # this thread's connection is already open
     try:
         with celery_configured(
-            broker_url=CELERY_TEST_REDIS_URL,
-            result_backend=CELERY_TEST_REDIS_URL,
+            broker_url=url,
+            result_backend=url,
             task_always_eager=False,
-            task_default_queue=f"test-{uuid.uuid4().hex}",
+            task_default_queue=queue or f"test-{uuid.uuid4().hex}",
             worker_hijack_root_logger=False,
             broker_connection_retry_on_startup=False,
         ) as app, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60) as worker:
@@ -83,6 +83,14 @@ def celery_worker():
     finally:
         signals.task_postrun.disconnect(dispatch_uid="tests-close-worker-db")
         connection_created.disconnect(dispatch_uid="tests-sqlite-read-uncommitted")
+
+
+@pytest.fixture
+def celery_worker():
+    """Point the project's Celery app at Redis, not eager, and run a worker thread for the test."""
+    _require_redis(CELERY_TEST_REDIS_URL)
+    with worker_on(CELERY_TEST_REDIS_URL) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from supervision.services import zone_set_supervisors
 
 from . import factories as f
 from .celery_fixtures import _celery_mode, celery_broker_down, celery_worker, media_root, unwritable_media_root  # noqa: F401
+from .redis_server import private_redis  # noqa: F401
 
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from supervision import access, clock, queue
+from supervision import access, clock, outbox
 from supervision.site import serving, site_url
 
 from inspections.models.choices import EscalationLevel
@@ -53,13 +53,13 @@ def _create(*, users: Iterable, key: str, title: str, body: str, url: str, ticke
 
 
 def emails_on_commit(notifications: list[Notification]) -> None:
-    """Queue the e-mails of these new notifications once the transaction commits (nothing is sent
-    for a rolled-back event; a broker or SMTP failure never undoes the user's action)."""
+    """Queue the e-mails of these new notifications in the outbox: nothing is sent for a rolled-back
+    event, and a broker or SMTP failure never undoes the user's action nor loses the e-mail."""
     ids = [n.pk for n in notifications]
     if not ids:
         return
     site = site_url()  # the links point where the person acting opened the site (supervision.site)
-    queue.enqueue_on_commit("inspections.notification_emails_send", ids, site)
+    outbox.enqueue("inspections.notification_emails_send", ids, site)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from supervision import clock
+from supervision import clock, outbox
 from supervision.models import Zone
 
 from . import services
@@ -36,12 +36,13 @@ def monthly_report_reminders_task(today: str | None = None) -> int:
 
 
 def zone_monthly_report_build_enqueue(zone_id: int, year: int, month: int) -> None:
-    """Queue a build (call it from ``transaction.on_commit``). With the broker down the draft is
-    built here and now instead: it takes a fraction of a second, and the lead is waiting for it."""
-    try:
-        zone_monthly_report_build_task.delay(zone_id, year, month)
-    except Exception:  # noqa: BLE001
-        logger.exception("monthly report build for zone %s could not be queued; building it in-process", zone_id)
+    """Queue a build through the outbox (call it from ``transaction.on_commit``: it is sent at once).
+    With the broker down the draft is built here and now as well: it takes a fraction of a second,
+    and the lead is waiting for it; the outbox builds it again once the broker is back (a refresh)."""
+    message = outbox.enqueue("monthly_reports.build", zone_id, year, month)
+    message.refresh_from_db(fields=["sent_at"])
+    if message.sent_at is None:
+        logger.warning("monthly report build for zone %s not queued; building it in-process", zone_id)
         zone = Zone.objects.filter(pk=zone_id).first()
         if zone is not None:
             services.zone_monthly_report_build(zone=zone, year=year, month=month)

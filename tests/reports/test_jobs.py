@@ -1,15 +1,19 @@
 """Report jobs in-process (eager Celery, the development default): start, idempotency, pages, access."""
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from reports.choices import JobKind, JobStatus
 from reports.models import Job
 from reports.services import job_run, job_start
+from supervision.models import OutboxMessage
 from supervision.services import zone_set_supervisors
 from tests import factories as f
+from tests.celery_fixtures import celery_configured
 
 from .pdf_tools import pdf_page_texts, pdf_pages
 
@@ -167,12 +171,25 @@ def test_in_development_a_failing_job_ends_failed_instead_of_waiting_forever(
     assert job_run(job_id=job.pk).attempts == job.attempts
 
 
-def test_job_fails_at_once_with_a_clear_message_when_the_queue_is_down(world, celery_broker_down, run_on_commit):
-    job = _start(world, run_on_commit)
+def test_a_job_asked_for_while_the_queue_is_down_waits_and_runs_when_it_is_back(
+    client, world, celery_broker_down, run_on_commit
+):
+    response = run_on_commit(_post_start, client, world["admin_a"], {"office": world["county_a"].pk})
 
-    assert job.status == JobStatus.FAILED
-    assert job.error == "任务队列不可用，请稍后重试。"
-    assert job.attempts == 0
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert job.status == JobStatus.QUEUED and job.attempts == 0 and not job.error
+    page = client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
+    assert "任务已记录并排队，任务服务恢复后将自动开始生成" in page
+    assert OutboxMessage.objects.get().sent_at is None
+
+    with celery_configured(task_always_eager=True):  # the queue is back (in-process here)
+        call_command("outbox_drain", stdout=StringIO())
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    page = client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
+    assert "任务服务暂时不可用" not in page and "下载" in page
 
 
 def test_after_a_failure_pressing_again_starts_a_new_job(world, run_on_commit):

@@ -1,15 +1,9 @@
 """/healthz and /readyz: no login, JSON, 503 naming the check that failed (a real redis-server we stop)."""
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import cache
 
 from supervision.health import HEARTBEAT_KEY
 from supervision.tasks import worker_heartbeat
-
-PRIVPORT = 6420
 
 
 def test_healthz_answers_200_json_without_login_and_without_the_database(client):
@@ -57,29 +51,12 @@ def test_readyz_with_a_broker_needs_a_fresh_worker_heartbeat(client, settings, c
     assert response.status_code == 503 and response.json()["failed"] == ["worker"]
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    proc = subprocess.Popen(["redis-server", "--port", str(PRIVPORT), "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", PRIVPORT), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield proc
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(5)
-
-
 @pytest.mark.django_db
 def test_readyz_turns_503_naming_redis_when_the_redis_server_stops(client, settings, private_redis):
-    settings.REDIS_URL = f"redis://127.0.0.1:{PRIVPORT}/0"
+    settings.REDIS_URL = private_redis.url  # a redis-server of its own (tests/redis_server.py)
     assert client.get("/readyz").json()["checks"]["redis"] == "ok"
 
-    private_redis.terminate()
-    private_redis.wait(5)
+    private_redis.stop()
     response = client.get("/readyz")
 
     assert response.status_code == 503
