@@ -144,9 +144,12 @@ def county_records(world, who: dict, key: str, django_capture_on_commit_callback
             office=office, params={"period": "year", "year": year - 1, "month": None}, user=admin
         )
     notification = Notification.objects.filter(user=school_user).order_by("pk").first()
+    # The account the admin's user routes act on (reset, revoke, deactivate): nobody the matrix logs in as.
+    spare = f.school_user(school, username=f"spare_{key}")
+    job.refresh_from_db()
 
     return {
-        "office": office, "zone": zone, "school": school, "supervisor": supervisor, "user": school_user,
+        "office": office, "zone": zone, "school": school, "supervisor": supervisor, "user": spare,
         "plan": plan, "template": template, "template_item": template_item,
         "visit": visit, "answer": answers[0], "photo": photo, "problem": problems[0],
         "draft": draft, "draft_answer": draft_answer, "draft_problem": draft_problem, "draft_photo": draft_photo,
