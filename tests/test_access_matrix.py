@@ -461,12 +461,14 @@ def expectation(route: Route, rule: Rule, method: str, rel: str) -> str:
 @pytest.fixture
 def matrix(world, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    # Thousands of requests: the request log and 404 warnings would be most of the time.
+    built = Matrix(world, django_capture_on_commit_callbacks)
+    # Thousands of requests: the request log and 404 warnings would be much of the time. (After the
+    # build: the report jobs it runs set logging up afresh.)
     quiet = [logging.getLogger(name) for name in ("supervision.request", "django.request", "django.security")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:
         logger.setLevel(logging.ERROR)
-    yield Matrix(world, django_capture_on_commit_callbacks)
+    yield built
     for logger, level in zip(quiet, levels):
         logger.setLevel(level)
 
