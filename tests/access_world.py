@@ -27,6 +27,7 @@ from reports.annual import services as annual_services
 from reports.choices import JobKind
 from reports.monthly import services as monthly_services
 from reports.services import job_start
+from supervision.accounts.services import token_create
 from supervision.choices import Role
 from tests import factories as f
 from tests.inspections.cases.factories import case_made
@@ -106,6 +107,12 @@ def county_records(world, who: dict, key: str, django_capture_on_commit_callback
     ticket_services.ticket_recheck(ticket=tickets[1], actor=sup, result=RecheckResult.NOT_RECTIFIED, notes="仍未整改",
                                    photos=[png()])
     recheck_photo = RecheckPhoto.objects.get(recheck__problem=problems[1])
+    # ... then the school reports and submits: its evidence is everyone's who sees the ticket (ticket 1's
+    # is still a draft, the school's alone).
+    ticket_services.ticket_report_save(ticket=Ticket.objects.get(pk=tickets[1].pk), actor=school_user,
+                                       text=f"{mark}已重新整改。", submit=True,
+                                       uploads=[upload("整改照片.pdf", pdf_bytes(), "application/pdf")])
+    submitted_evidence = Evidence.objects.get(report__ticket=tickets[1])
     # Ticket 3: overdue; the ladder proposes 督办 and the director confirms it.
     Ticket.objects.filter(pk=tickets[2].pk).update(deadline=today - dt.timedelta(days=10))
     escalation_services.rectification_daily_check(today=today)
@@ -146,14 +153,15 @@ def county_records(world, who: dict, key: str, django_capture_on_commit_callback
     notification = Notification.objects.filter(user=school_user).order_by("pk").first()
     # The account the admin's user routes act on (reset, revoke, deactivate): nobody the matrix logs in as.
     spare = f.school_user(school, username=f"spare_{key}")
+    token, _key = token_create(owner=spare, name="matrix")
     job.refresh_from_db()
 
     return {
-        "office": office, "zone": zone, "school": school, "supervisor": supervisor, "user": spare,
+        "office": office, "zone": zone, "school": school, "supervisor": supervisor, "user": spare, "token": token,
         "plan": plan, "template": template, "template_item": template_item,
         "visit": visit, "answer": answers[0], "photo": photo, "problem": problems[0],
         "draft": draft, "draft_answer": draft_answer, "draft_problem": draft_problem, "draft_photo": draft_photo,
-        "ticket": tickets[0], "evidence": evidence, "extension": extension, "recheck_photo": recheck_photo,
+        "ticket": tickets[0], "evidence": evidence, "submitted_evidence": submitted_evidence, "extension": extension, "recheck_photo": recheck_photo,
         "escalation": escalation, "complaint": complaint, "case": case, "attachment": attachment,
         "survey": survey, "link": link, "question": question,
         "campaign": campaign, "campaign_item": campaign_item, "special": special,

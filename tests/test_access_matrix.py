@@ -61,6 +61,7 @@ RECORDS: dict[str, tuple[frozenset, frozenset]] = {
     "school": (OFFICE | {SUP, SCHOOL}, frozenset({ADMIN})),
     "supervisor": (OFFICE | {SUP}, frozenset({ADMIN})),
     "user": (frozenset({ADMIN}), frozenset({ADMIN})),
+    "token": (NOBODY, NOBODY),  # the spare account's API token: its owner's alone (the admin's routes are by user)
     "plan": (OFFICE | {SUP, SUP_OTHER}, frozenset({ADMIN, DIRECTOR})),
     "template": (OFFICE | {SUP, SUP_OTHER}, frozenset({ADMIN, DIRECTOR})),
     "visit": (OFFICE | {SUP, SCHOOL}, frozenset({SUP})),
@@ -69,7 +70,8 @@ RECORDS: dict[str, tuple[frozenset, frozenset]] = {
     "photo": (OFFICE | {SUP, SCHOOL}, frozenset({SUP})),
     "problem": (OFFICE | {SUP, SCHOOL}, frozenset({SUP})),
     "ticket": (OFFICE | {SUP, SCHOOL}, frozenset({ADMIN, SUP, SCHOOL})),  # the admin enters the past (补录)
-    "evidence": (OFFICE | {SUP, SCHOOL}, frozenset({SCHOOL})),
+    "evidence": (frozenset({SCHOOL}), frozenset({SCHOOL})),  # of a draft report: the school's alone until submitted
+    "submitted_evidence": (OFFICE | {SUP, SCHOOL}, NOBODY),
     "recheck_photo": (OFFICE | {SUP, SCHOOL}, frozenset({SUP})),
     "escalation": (OFFICE, frozenset({DIRECTOR})),  # the office's list; the school reads its notice
     "notification": (frozenset({SCHOOL}), frozenset({SCHOOL})),  # the school contact's own inbox
@@ -118,6 +120,9 @@ ROUTES: dict[str, Rule] = {
     "supervisor_edit": r("supervisor", write=True),
     "user_password_reset": r("user", write=True),
     "user_backfill": r("user", write=True),
+    "accounts:user_tokens": r("user"),
+    "accounts:user_token_revoke": r("user", write=True, user_pk="user", pk="token"),
+    "accounts:token_revoke": r("token", write=True),
     "schools:detail": r("school"),
     "schools:edit": r("school", write=True),
     # The plan and templates.
@@ -154,7 +159,7 @@ ROUTES: dict[str, Rule] = {
     "inspections:extension_request": r("ticket", write=True, writers=frozenset({ADMIN, SCHOOL})),
     "inspections:extension_decide": r("ticket", write=True, writers=frozenset({ADMIN, SUP})),
     "inspections:ticket_recheck": r("ticket", write=True, writers=frozenset({ADMIN, SUP})),
-    "inspections:evidence_download": r("evidence"),
+    "inspections:evidence_download": r("submitted_evidence"),
     "inspections:recheck_photo": r("recheck_photo"),
     # Campaigns (专项督导).
     "campaigns:detail": r("campaign"),
@@ -236,6 +241,9 @@ ROUTES: dict[str, Rule] = {
     "user-password": r("user"),
     "user-reset-password": r("user"),
     "user-revoke": r("user"),
+    "user-tokens": r("user"),
+    "user-token-revoke": r("user", token_id="token"),
+    "api-token-own-detail": r("token"),
     "school-detail": r("school"),
     "school-close": r("school"),
     "school-history": r("school"),

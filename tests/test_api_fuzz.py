@@ -13,10 +13,10 @@ from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from supervision.accounts.services import token_create
 from inspections.models import ChecklistTemplate, Notification, Plan, Ticket
 
 from . import factories as f
@@ -76,7 +76,7 @@ def county(django_db_setup, django_db_blocker):
             with transaction.atomic():
                 world = world_build()
                 ids = {key: value for key, value in seeded(world).items() if value is not None}
-                tokens = {role: Token.objects.create(user=user_of(world, role)).key for role in ROLES}
+                tokens = {role: token_create(owner=user_of(world, role), name="fuzz")[1] for role in ROLES}
                 yield {"ids": ids, "tokens": tokens}
                 transaction.set_rollback(True)
 
