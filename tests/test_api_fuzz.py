@@ -7,8 +7,9 @@ import json
 import pytest
 import schemathesis
 import time_machine
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -68,7 +69,18 @@ def seeded(world) -> dict:
 
 
 @pytest.fixture(scope="module")
-def county(django_db_setup, django_db_blocker):
+def _connection_kept():
+    """The WSGI handler closes the database connection at the end of each request (CONN_MAX_AGE 0):
+    inside the test's transaction that would end it. Django's test client does the same as this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker, _connection_kept):
     """One world for the module (building it for each of ~150 operations would take minutes), at the
     suite's instant, undone at the end; each operation's writes are undone after it (pytest-django)."""
     with django_db_blocker.unblock(), time_machine.travel(shanghai(DEFAULT_NOW), tick=True):
