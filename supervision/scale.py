@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from inspections.models import (
     Checklist,
@@ -609,9 +610,9 @@ class _Build:
 def scale_summary(counts: dict[str, int], seconds: float) -> str:
     """The counts as a two-column table, and the time taken."""
     width = max(len(k) for k in counts)
-    lines = [f"{'table':<{width}}  {'rows':>10}", "-" * (width + 12)]
+    lines = [f"{_('表'):<{width}}  {_('行数'):>10}", "-" * (width + 12)]
     lines += [f"{name:<{width}}  {n:>10,}" for name, n in counts.items()]
-    lines.append(f"built in {seconds:.1f} s")
+    lines.append(_("生成用时%(seconds).1f秒。") % {"seconds": seconds})
     return "\n".join(lines)
 
 

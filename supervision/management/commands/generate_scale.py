@@ -4,6 +4,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from supervision.scale import database_is_empty, scale_build, scale_summary
 
@@ -27,10 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, counties, schools, years, seed, city_count, until, force, **options):
         if min(counties, years) < 1 or schools < 10 * counties:
-            raise CommandError("--counties and --years must be at least 1, and --schools at least 10 a county.")
+            raise CommandError(_("--counties 与 --years 至少为1，--schools 每个区县至少10所。"))
         if not database_is_empty():
             if not force:
-                raise CommandError("The database holds data: run on an empty one, or pass --force to empty it first.")
+                raise CommandError(_("数据库中已有数据：请在空数据库上运行，或加 --force 先清空。"))
             call_command("flush", interactive=False, verbosity=0)
         started = time.perf_counter()
         with translation.override("zh-hans"):
