@@ -263,6 +263,7 @@ class _Build:
         self.rng, self.until, self.years = rng, until, years
         self.months = _months(until, years)
         self.start = dt.date(*self.months[0], 1)  # the roster's first day
+        self.calendar_years = sorted({year for year, _month in self.months})
         self.writers: dict[str, BulkWriter] = {}
         self.extra: dict[str, int] = {}
 
@@ -314,7 +315,7 @@ class _Build:
                                          "duties", "is_active"])
         assign_w = self.writer(ZoneAssignment, ["zone_id", "supervisor_id", "is_lead", "valid_from", "valid_to",
                                                 "recorded_at"])
-        group, _ = Group.objects.get_or_create(name=Role.SUPERVISOR)
+        group, _created = Group.objects.get_or_create(name=Role.SUPERVISOR)
         recorded = at(start, 9)
         self.places: list[Place] = []
         self.zone_leads: dict[int, list[tuple[int, int, dt.date, dt.date | None]]] = {}  # zone → (sup, user, from, to)
@@ -390,7 +391,7 @@ class _Build:
         self.templates: dict[tuple[int, int, str], tuple[int, list]] = {}
         self.plan_months: dict[tuple[int, int, int], tuple[int, set]] = {}
         for county in self.counties:
-            for year in sorted({y for y, _ in self.months}):
+            for year in self.calendar_years:
                 plan = plan_services.plan_create(office=county, year=year)
                 for audience in (Audience.SCHOOL, Audience.KINDERGARTEN):
                     template = plan_services.template_ensure(office=county, year=year, audience=audience)
@@ -488,7 +489,7 @@ class _Build:
             # Days the school takes: most within the deadline, a tail late; one in twenty-five never finishes.
             stuck = rng.random() < 0.04
             started = found + dt.timedelta(days=rng.randint(1, 4))
-            report = found + dt.timedelta(days=max(2, int(rng.gammavariate(2.0, 8.0))))
+            report = max(found + dt.timedelta(days=int(rng.gammavariate(2.0, 8.0))), started + dt.timedelta(days=1))
             rounds = 2 if rng.random() < 0.1 else 1
             if started <= until:
                 status = TicketStatus.IN_PROGRESS
@@ -567,7 +568,7 @@ class _Build:
                     summary_w.add(sup, year, month, "本月完成责任区学校督导，督促问题整改。",
                                   {"visits": self.visited.get((sup, year, month), 0)}, last, at(last, 17), at(last, 17))
         for county in self.counties:
-            for year in sorted({y for y, _ in self.months}):
+            for year in self.calendar_years:
                 if year < until.year:
                     annual_w.add(county.pk, None, year, f"{year}年度教育督导工作总结", dt.date(year, 12, 31), {}, "",
                                  county.director.pk, at(dt.date(year + 1, 1, 15), 10))
@@ -584,7 +585,7 @@ class _Build:
         for place in self.places:
             schools_of.setdefault(place.office_id, []).append(place)
         for county in self.counties:
-            for year in sorted({y for y, _ in self.months}):
+            for year in self.calendar_years:
                 opened = max(self.start, dt.date(year, 5, 1)) if year < until.year else until - dt.timedelta(days=14)
                 done = year < until.year
                 survey_id = survey_w.add(county.pk, year, f"{year}年度家长满意度调查", "", "closed" if done else "published",
