@@ -357,7 +357,7 @@ class _Build:
                     assign_w.add(zone_id, part, False, start, None, recorded)
                     self.zone_members[zone_id].append(part)
                 kindergarten = category == ZoneCategory.PUBLIC_KINDERGARTENS
-                for _ in range(size):
+                for _school in range(size):
                     n_school += 1
                     kind = SchoolKind.KINDERGARTEN if kindergarten else rng.choice(SCHOOL_KINDS)
                     suffix = "幼儿园" if kindergarten else {SchoolKind.PRIMARY: "小学", SchoolKind.JUNIOR: "中学"}.get(kind, "学校")
