@@ -611,7 +611,8 @@ class _Build:
 def scale_summary(counts: dict[str, int], seconds: float) -> str:
     """The counts as a two-column table, and the time taken."""
     width = max(len(k) for k in counts)
-    lines = [f"{_('表'):<{width}}  {_('行数'):>10}", "-" * (width + 12)]
+    table, rows = _("表"), _("行数")  # outside the f-string, where makemessages finds them
+    lines = [f"{table:<{width}}  {rows:>10}", "-" * (width + 12)]
     lines += [f"{name:<{width}}  {n:>10,}" for name, n in counts.items()]
     lines.append(_("生成用时%(seconds).1f秒。") % {"seconds": seconds})
     return "\n".join(lines)
