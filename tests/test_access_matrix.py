@@ -362,7 +362,8 @@ def project_routes() -> list[Route]:
         if regex.startswith(SKIP_PREFIXES) or "format" in pattern.pattern.regex.groupindex or not name:
             continue
         actions = getattr(pattern.callback, "actions", None)
-        methods = tuple(sorted(m.upper() for m in actions)) if actions else ("GET", "POST")
+        # DRF adds "head" to a viewset's actions at its first GET: a read like GET, not asked apart.
+        methods = tuple(sorted(m.upper() for m in actions if m != "head")) if actions else ("GET", "POST")
         if "PATCH" in methods:  # PUT asks the same question with a fuller body
             methods = tuple(m for m in methods if m != "PUT")
         routes[name] = Route(name, regex, tuple(pattern.pattern.regex.groupindex), methods, not actions)

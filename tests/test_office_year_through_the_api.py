@@ -122,9 +122,10 @@ def office_year(world, django_capture_on_commit_callbacks):
         for name, category in (("城区责任区", "urban_schools"), ("乡镇责任区", "township_schools"))
     }
     supervisors = {}
-    for name, phone in (("王一", "13800000001"), ("李二", "13800000002"), ("张三", "13800000003")):
+    for name, phone, login_name in (("王一", "13800000001", "wangyi"), ("李二", "13800000002", "lier"),
+                                    ("张三", "13800000003", "zhangsan")):
         supervisors[name] = ok(admin.post(API + "supervisors/", {
-            "office": office, "name": name, "phone": phone, "kind": "full_time", "is_active": True,
+            "office": office, "name": name, "phone": phone, "username": login_name, "kind": "full_time", "is_active": True,
         }, format="json"))["id"]
     ok(admin.post(f"{API}zones/{zones['城区责任区']}/supervisors/", {
         "supervisors": [supervisors["王一"], supervisors["李二"]], "lead": supervisors["王一"], "on": "2026-01-01"},
@@ -204,9 +205,9 @@ def office_year(world, django_capture_on_commit_callbacks):
     visit("城关一小", D(11, 5), ["王一"], problems=[("P7", D(12, 5))])
     visit("河口幼儿园", D(11, 6), ["张三"], problems=[("P8", D(12, 6))], submit=False)  # a draft with a problem
     # December: 王一 enters his own visit (he is within the office's late-entry window).
-    wang = ok(admin.get(f"{API}users/", {"username": "13800000001"}))["results"][0]["id"]
+    wang = ok(admin.get(f"{API}users/", {"username": "wangyi"}))["results"][0]["id"]
     ok(admin.post(f"{API}users/{wang}/password/", {"password": PASSWORD}, format="json"), (200, 204))
-    visit("城关一小", D(12, 3), ["王一"], client=first_token_login("13800000001", PASSWORD))
+    visit("城关一小", D(12, 3), ["王一"], client=first_token_login("wangyi", PASSWORD))
 
     tickets = {
         row["problem"]["description"][2:]: row["id"]

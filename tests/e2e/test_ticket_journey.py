@@ -68,7 +68,7 @@ def test_a_ticket_goes_from_problem_to_closed_through_a_return(world, new_page):
     school.get_by_test_id("report-submit").click()
     expect(school.get_by_test_id("ticket-status")).to_have_text("已提交整改报告")
     expect(school.get_by_test_id("waiting")).to_be_visible()
-    assert sorted(Evidence.objects.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
+    assert sorted(Evidence.objects.values_list("content_type", flat=True)) == ["application/pdf", "image/jpeg"]  # photos kept re-encoded
 
     # The supervisor reads the report and returns it with a reason.
     supervisor = new_page(375, 780)

@@ -137,7 +137,7 @@ def test_good_file_imports_schools_and_supervisors_into_their_zones_with_the_lea
     assert kindergarten.phone == "13900001111"
     chen = Supervisor.objects.get(phone="13912345678")
     assert (chen.kind, chen.employer, chen.office) == ("part_time", "柳河县第一中学", world["county_a"])
-    assert chen.user.username == "13912345678" and Role.SUPERVISOR in access.user_roles(chen.user)
+    assert chen.user.username == "dx220524001" and Role.SUPERVISOR in access.user_roles(chen.user)
     # 陈 leads both zones; the supervisors already there stay.
     assert zone_members(world["zone_a1"]) == {("王督学", False), ("陈督学", True)}
     assert zone_members(world["zone_a2"]) == {("李督学", False), ("陈督学", True), ("刘督学", False)}
