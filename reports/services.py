@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -115,15 +116,30 @@ def jobs_sweep_dead(*, jobs=None) -> int:
     )
 
 
+HEARTBEAT_POLL_SECONDS = 0.2  # how soon a heartbeat thread notices its job ended
+
+
 @contextmanager
 def _heartbeat(job_id: int):
     """Touch the job's row every REPORT_JOB_HEARTBEAT_SECONDS while the block runs (a thread with
     its own database connection): a render that reports no progress for minutes still looks alive."""
     stop = threading.Event()
 
+    def asleep_until_due() -> bool:
+        """Short relative sleeps, not ``stop.wait(timeout)``: a timed wait sleeps until a deadline on
+        the monotonic clock, which a shifted clock (``faketime``) puts out of reach — the thread never
+        beat again. Returns False once the block has ended."""
+        slept = 0.0
+        while slept < settings.REPORT_JOB_HEARTBEAT_SECONDS:
+            if stop.is_set():
+                return False
+            time.sleep(HEARTBEAT_POLL_SECONDS)
+            slept += HEARTBEAT_POLL_SECONDS
+        return not stop.is_set()
+
     def beat():
         try:
-            while not stop.wait(settings.REPORT_JOB_HEARTBEAT_SECONDS):
+            while asleep_until_due():
                 try:
                     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=clock.now())
                 except Exception:  # noqa: BLE001 — a missed beat is not a failed job

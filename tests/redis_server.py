@@ -15,6 +15,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _without_faketime() -> dict:
+    """redis-server cannot start under libfaketime (its clock_gettime recursion guard gives up), and a
+    suite run under `faketime` hands LD_PRELOAD to every child: the broker keeps the real clock — the
+    product's time is what the run sets."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 class RedisServer:
     def __init__(self, directory):
         self.port = free_port()
@@ -29,7 +36,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--bind", "127.0.0.1", "--dir", self.directory],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_without_faketime(),
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
