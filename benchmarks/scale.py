@@ -377,7 +377,7 @@ def job_rollup(director, county, today: dt.date, runs: int) -> dict:
 
     def once():
         def inner():
-            for report in stored:
+            for report in stored.all():  # read again: the last run's data was rolled back
                 if not report.data:
                     report.data = zone_month_data(zone=report.zone, year=last.year, month=last.month)
                     report.save(update_fields=["data"])
